@@ -1,0 +1,354 @@
+package apiv3
+
+import (
+	"context"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"sync"
+	"time"
+)
+
+// ErrNoPlatformCertificates: GET /v3/certificates answered 404
+// RESOURCE_NOT_EXISTS. Merchants created since late 2024 have no platform
+// certificate; configure the WeChat Pay public key (public-key mode) instead.
+var ErrNoPlatformCertificates = errors.New("apiv3: WeChat Pay has no platform certificate for this merchant; use public-key mode (WechatPayPublicKeyID, WechatPayPublicKeyPEM)")
+
+// CertificateFetcher downloads the platform certificates: it performs
+// GET /v3/certificates and returns the response as received, headers and
+// raw body. The generated package supplies it; it must send the request with
+// Request.UnsignedResponse set, because the store verifies the response itself
+// with a certificate of the downloaded set (a store that is asked about a
+// serial it is still fetching would otherwise wait for itself until its
+// refresh timeout). A non-2xx answer is returned as an error (*APIError).
+type CertificateFetcher func(ctx context.Context) (*Response, error)
+
+// CertificateRotation tells the rotation hook how the set of platform
+// certificates changed. All lists hold serials, sorted.
+type CertificateRotation struct {
+	Added   []string
+	Removed []string
+	Current []string
+}
+
+// CertificateStoreOption configures a CertificateStore.
+type CertificateStoreOption func(*CertificateStore)
+
+// WithRotationHook calls f (on the refreshing goroutine) whenever a refresh
+// changes the set of platform certificates, including the first download.
+func WithRotationHook(f func(CertificateRotation)) CertificateStoreOption {
+	return func(s *CertificateStore) { s.onRotate = f }
+}
+
+// WithRefreshInterval sets how often at most an unknown serial triggers a
+// download (default DefaultRefreshInterval, one minute).
+func WithRefreshInterval(d time.Duration) CertificateStoreOption {
+	return func(s *CertificateStore) { s.minInterval = d }
+}
+
+// WithRefreshTimeout bounds one download triggered by an unknown serial
+// (default 30 seconds).
+func WithRefreshTimeout(d time.Duration) CertificateStoreOption {
+	return func(s *CertificateStore) { s.timeout = d }
+}
+
+// DefaultRefreshInterval is how often at most a CertificateStore downloads
+// the certificates because an unknown serial appeared.
+const DefaultRefreshInterval = time.Minute
+
+// CertificateStore holds the WeChat Pay platform certificates of a merchant
+// still in certificate mode and downloads them again when a response or
+// notification names a serial it does not know (at most once per refresh
+// interval). Each certificate is decrypted with the APIv3 key
+// (AEAD_AES_256_GCM, which authenticates it), and the download itself is
+// verified with a certificate of the downloaded set (or one already known).
+//
+// It is opt-in: merchants in public-key mode need none. A 404
+// RESOURCE_NOT_EXISTS answer makes Refresh return ErrNoPlatformCertificates
+// and leaves the store empty. A store serves one client, is safe for
+// concurrent use, and never imports generated code: the fetch function comes
+// from the generated package.
+type CertificateStore struct {
+	fetch       CertificateFetcher
+	key         []byte
+	minInterval time.Duration
+	timeout     time.Duration
+	onRotate    func(CertificateRotation)
+
+	mu          sync.Mutex
+	owner       *credentials // set by attach; clock, skew, static keys
+	certs       map[string]*x509.Certificate
+	newest      *x509.Certificate
+	lastAttempt time.Time
+	running     chan struct{} // non-nil while a refresh runs; closed when it ends
+	lastErr     error
+	noCerts     bool
+}
+
+// NewCertificateStore returns an empty store that downloads through fetch and
+// decrypts with apiv3Key (32 bytes). Nothing is downloaded until Refresh is
+// called or an unknown serial appears; call Refresh after creating the client
+// to fail early.
+func NewCertificateStore(fetch CertificateFetcher, apiv3Key string, opts ...CertificateStoreOption) (*CertificateStore, error) {
+	if fetch == nil {
+		return nil, errors.New("apiv3: NewCertificateStore: nil fetch function")
+	}
+	if len(apiv3Key) != 32 {
+		return nil, fmt.Errorf("apiv3: NewCertificateStore: the APIv3 key must be 32 bytes, got %d", len(apiv3Key))
+	}
+	s := &CertificateStore{
+		fetch:       fetch,
+		key:         []byte(apiv3Key),
+		minInterval: DefaultRefreshInterval,
+		timeout:     30 * time.Second,
+	}
+	for _, o := range opts {
+		o(s)
+	}
+	return s, nil
+}
+
+// attach makes c the store's client: its clock and skew check the download,
+// and its static keys may verify it.
+func (s *CertificateStore) attach(c *credentials) {
+	s.mu.Lock()
+	s.owner = c
+	s.mu.Unlock()
+}
+
+// Serials returns the serials of the certificates held, sorted.
+func (s *CertificateStore) Serials() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return sortedSerials(s.certs)
+}
+
+// Refresh downloads the certificates now, whatever the refresh interval. It
+// returns ErrNoPlatformCertificates (errors.Is) when WeChat Pay has none for
+// the merchant.
+func (s *CertificateStore) Refresh(ctx context.Context) error {
+	for {
+		s.mu.Lock()
+		if s.running == nil {
+			done := make(chan struct{})
+			s.running = done
+			s.lastAttempt = s.now()
+			s.mu.Unlock()
+			return s.run(ctx, done)
+		}
+		done := s.running
+		s.mu.Unlock()
+		// Another refresh is running: wait for it, then run ours, since it
+		// may have started before what the caller wants to see.
+		select {
+		case <-done:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+}
+
+// run downloads, then publishes the result and closes done.
+func (s *CertificateStore) run(ctx context.Context, done chan struct{}) error {
+	certs, newest, err := s.download(ctx)
+	var rot *CertificateRotation
+	s.mu.Lock()
+	s.lastErr = err
+	switch {
+	case errors.Is(err, ErrNoPlatformCertificates):
+		s.noCerts = true
+	case err == nil:
+		s.noCerts = false
+		r := diffSerials(s.certs, certs)
+		if len(r.Added)+len(r.Removed) > 0 {
+			rot = &r
+		}
+		s.certs, s.newest = certs, newest
+	}
+	s.running = nil
+	close(done)
+	hook := s.onRotate
+	s.mu.Unlock()
+	if rot != nil && hook != nil {
+		hook(*rot)
+	}
+	return err
+}
+
+// lookup returns the certificate with serial, downloading the set again
+// when serial is unknown and the last attempt is older than the refresh
+// interval; nil when it stays unknown.
+func (s *CertificateStore) lookup(serial string) *x509.Certificate {
+	s.mu.Lock()
+	if cert, ok := s.certs[serial]; ok {
+		s.mu.Unlock()
+		return cert
+	}
+	done := s.running
+	if done == nil {
+		if !s.lastAttempt.IsZero() && s.now().Sub(s.lastAttempt) < s.minInterval {
+			s.mu.Unlock()
+			return nil
+		}
+		done = make(chan struct{})
+		s.running = done
+		s.lastAttempt = s.now()
+		go func() {
+			ctx, cancel := context.WithTimeout(context.Background(), s.timeout)
+			defer cancel()
+			_ = s.run(ctx, done)
+		}()
+	}
+	s.mu.Unlock()
+	t := time.NewTimer(s.timeout + time.Second)
+	defer t.Stop()
+	select {
+	case <-done:
+	case <-t.C:
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.certs[serial]
+}
+
+// newestCertificate returns the certificate that became effective last, or
+// nil.
+func (s *CertificateStore) newestCertificate() *x509.Certificate {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.newest
+}
+
+// now reads the owner's clock (time.Now before attach); s.mu need not be held
+// for correctness of the clock itself, but owner is read under it by callers.
+func (s *CertificateStore) now() time.Time {
+	if s.owner != nil {
+		return s.owner.clock()
+	}
+	return time.Now()
+}
+
+// certificatesBody is the body of GET /v3/certificates.
+type certificatesBody struct {
+	Data []struct {
+		SerialNo           string            `json:"serial_no"`
+		EffectiveTime      string            `json:"effective_time"`
+		ExpireTime         string            `json:"expire_time"`
+		EncryptCertificate EncryptedResource `json:"encrypt_certificate"`
+	} `json:"data"`
+}
+
+// download fetches, decrypts and verifies the certificate set.
+func (s *CertificateStore) download(ctx context.Context) (map[string]*x509.Certificate, *x509.Certificate, error) {
+	resp, err := s.fetch(ctx)
+	var verr *VerificationError
+	switch {
+	case err != nil && resp != nil && errors.As(err, &verr):
+		// The fetcher let the client verify; the store verifies below.
+	case err != nil:
+		var apiErr *APIError
+		if errors.As(err, &apiErr) && apiErr.StatusCode == 404 {
+			return nil, nil, fmt.Errorf("%w (%s)", ErrNoPlatformCertificates, printable(apiErr.Code))
+		}
+		return nil, nil, fmt.Errorf("apiv3: download platform certificates: %w", err)
+	case resp == nil:
+		return nil, nil, errors.New("apiv3: download platform certificates: the fetch function returned no response")
+	}
+	if resp.StatusCode == 404 {
+		return nil, nil, ErrNoPlatformCertificates
+	}
+	var body certificatesBody
+	if err := json.Unmarshal(resp.Body, &body); err != nil {
+		return nil, nil, fmt.Errorf("apiv3: download platform certificates: malformed body: %v", err)
+	}
+	if len(body.Data) == 0 {
+		return nil, nil, errors.New("apiv3: download platform certificates: the answer lists none")
+	}
+	certs := make(map[string]*x509.Certificate, len(body.Data))
+	var newest *x509.Certificate
+	for i, d := range body.Data {
+		e := d.EncryptCertificate
+		pemBytes, err := decryptAEAD(s.key, e.Algorithm, e.Nonce, e.AssociatedData, e.Ciphertext)
+		if err != nil {
+			return nil, nil, fmt.Errorf("apiv3: platform certificate %d (%s): %w", i, printable(d.SerialNo), err)
+		}
+		parsed, err := parseCertificates(pemBytes)
+		if err != nil || len(parsed) != 1 {
+			return nil, nil, fmt.Errorf("apiv3: platform certificate %d (%s): not one PEM certificate", i, printable(d.SerialNo))
+		}
+		cert := parsed[0]
+		if _, err := rsaPublicKey(cert.PublicKey); err != nil {
+			return nil, nil, fmt.Errorf("apiv3: platform certificate %d (%s): %v", i, printable(d.SerialNo), err)
+		}
+		serial := certificateSerial(cert)
+		if serial != d.SerialNo {
+			return nil, nil, fmt.Errorf("apiv3: platform certificate %d: serial_no %s but the certificate's serial is %s", i, printable(d.SerialNo), serial)
+		}
+		certs[serial] = cert
+		if newest == nil || cert.NotBefore.After(newest.NotBefore) {
+			newest = cert
+		}
+	}
+
+	s.mu.Lock()
+	owner, old := s.owner, s.certs
+	now := s.now()
+	s.mu.Unlock()
+	maxSkew := DefaultMaxSkew
+	if owner != nil {
+		maxSkew = owner.maxSkew
+	}
+	lookup := func(serial string) *rsa.PublicKey {
+		if c, ok := certs[serial]; ok {
+			return c.PublicKey.(*rsa.PublicKey)
+		}
+		if c, ok := old[serial]; ok {
+			return c.PublicKey.(*rsa.PublicKey)
+		}
+		if owner != nil {
+			return owner.lookupStatic(serial)
+		}
+		return nil
+	}
+	if err := verifySigned(resp.Header, resp.Body, now, maxSkew, lookup); err != nil {
+		return nil, nil, fmt.Errorf("apiv3: download platform certificates: %w", err)
+	}
+	return certs, newest, nil
+}
+
+func sortedSerials(m map[string]*x509.Certificate) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func diffSerials(old, cur map[string]*x509.Certificate) CertificateRotation {
+	r := CertificateRotation{Current: sortedSerials(cur)}
+	for k := range cur {
+		if _, ok := old[k]; !ok {
+			r.Added = append(r.Added, k)
+		}
+	}
+	for k := range old {
+		if _, ok := cur[k]; !ok {
+			r.Removed = append(r.Removed, k)
+		}
+	}
+	sort.Strings(r.Added)
+	sort.Strings(r.Removed)
+	return r
+}
+
+// settingsCertificateStore returns the store configured on s, if any.
+//
+// TODO(runtime-security): settings has no field for it yet; once runtime-core
+// adds `certStore *CertificateStore`, return s.certStore and add
+// WithCertificateStore here.
+func settingsCertificateStore(s *settings) *CertificateStore { return nil }
