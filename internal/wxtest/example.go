@@ -1,0 +1,122 @@
+package wxtest
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// ExampleHandler answers each operation of doc (routed like the Server does)
+// with its success status and the example of that response's JSON body:
+// the lowest documented 2xx status ("2XX" counts as 200), and the media
+// type's example, else its first named example (sorted by name), else the
+// schema's example. A success response without content answers with an
+// empty body. A request that matches no operation answers 404, an operation
+// without a usable example 500 SYSTEM_ERROR naming it, so the test sees why.
+//
+// It panics if doc cannot be routed.
+func ExampleHandler(doc *openapi3.T) http.Handler {
+	rt, err := newRouter(doc)
+	if err != nil {
+		panic(err)
+	}
+	return exampleHandler(rt)
+}
+
+func exampleHandler(rt *router) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		route := RouteOf(r)
+		if route == nil {
+			var err error
+			if route, err = rt.find(r); err != nil {
+				writeJSON(w, routeError(err))
+				return
+			}
+		}
+		status, body, err := successExample(route.Operation)
+		if err != nil {
+			writeJSON(w, &apiError{status: http.StatusInternalServerError, Code: "SYSTEM_ERROR",
+				Message: fmt.Sprintf("wxtest: %s %s (%s): %v", route.Method, route.Template, route.OperationID, err)})
+			return
+		}
+		if body != nil {
+			w.Header().Set("Content-Type", "application/json")
+		}
+		w.WriteHeader(status)
+		w.Write(body)
+	})
+}
+
+// successExample returns the success status of op and the JSON of its
+// example (nil for a response without content).
+func successExample(op *openapi3.Operation) (int, []byte, error) {
+	if op.Responses == nil {
+		return 0, nil, fmt.Errorf("no responses")
+	}
+	status, code := 0, ""
+	for k := range op.Responses.Map() {
+		n := 0
+		if k == "2XX" {
+			n = 200
+		} else if v, err := strconv.Atoi(k); err == nil && v >= 200 && v < 300 {
+			n = v
+		}
+		if n != 0 && (status == 0 || n < status) {
+			status, code = n, k
+		}
+	}
+	if status == 0 {
+		return 0, nil, fmt.Errorf("no 2xx response")
+	}
+	ref := op.Responses.Value(code)
+	if ref == nil || ref.Value == nil {
+		return 0, nil, fmt.Errorf("response %s is not resolved", code)
+	}
+	if len(ref.Value.Content) == 0 {
+		return status, nil, nil
+	}
+	mt := ref.Value.Content.Get("application/json")
+	if mt == nil {
+		return 0, nil, fmt.Errorf("response %s has no application/json content", code)
+	}
+	ex, ok := mediaTypeExample(mt)
+	if !ok {
+		return 0, nil, fmt.Errorf("response %s has no example", code)
+	}
+	b, err := json.Marshal(ex)
+	if err != nil {
+		return 0, nil, fmt.Errorf("response %s: encoding the example: %w", code, err)
+	}
+	return status, b, nil
+}
+
+func mediaTypeExample(mt *openapi3.MediaType) (any, bool) {
+	if mt.Example != nil {
+		return mt.Example, true
+	}
+	for _, name := range slices.Sorted(maps.Keys(mt.Examples)) {
+		if ex := mt.Examples[name]; ex != nil && ex.Value != nil && ex.Value.Value != nil {
+			return ex.Value.Value, true
+		}
+	}
+	if mt.Schema != nil && mt.Schema.Value != nil && mt.Schema.Value.Example != nil {
+		return mt.Schema.Value.Example, true
+	}
+	return nil, false
+}
+
+func writeJSON(w http.ResponseWriter, e *apiError) {
+	b, _ := json.Marshal(e)
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(e.status)
+	w.Write(b)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}

@@ -1,0 +1,135 @@
+package wxtest
+
+import (
+	"bytes"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wxpaygen/wxpaygen/internal/testkeys"
+)
+
+// Envelope is the JSON body of a WeChat Pay notification.
+type Envelope struct {
+	ID           string   `json:"id"`
+	CreateTime   string   `json:"create_time"`
+	EventType    string   `json:"event_type"`
+	ResourceType string   `json:"resource_type"`
+	Summary      string   `json:"summary"`
+	Resource     Resource `json:"resource"`
+}
+
+// Resource is the encrypted part of a notification.
+type Resource struct {
+	Algorithm      string `json:"algorithm"`
+	Ciphertext     string `json:"ciphertext"`
+	Nonce          string `json:"nonce"`
+	AssociatedData string `json:"associated_data"`
+	OriginalType   string `json:"original_type"`
+}
+
+// EncryptNotification builds a notification of eventType carrying plaintext
+// the way WeChat Pay sends it: the envelope (id, create_time in +08:00,
+// event_type, resource_type "encrypt-resource", summary, resource with
+// algorithm AEAD_AES_256_GCM, ciphertext = Base64(ciphertext||tag) under the
+// 32-byte apiv3Key, a 12-character nonce, associated_data and original_type
+// both the lower-cased event prefix, e.g. "discount_card") and its headers:
+// Content-Type and the Wechatpay-* signature headers signed with the test
+// platform key now, with Wechatpay-Serial testkeys.PublicKeyID. Use
+// Server.EncryptNotification for the server's clock and serial.
+func EncryptNotification(t testing.TB, apiv3Key, eventType string, plaintext []byte) (http.Header, []byte) {
+	t.Helper()
+	return encryptNotification(t, apiv3Key, eventType, plaintext, time.Now(), testkeys.PublicKeyID, PlatformKey())
+}
+
+// EncryptNotification is the package function with the server's clock,
+// platform key and serial (in Both mode: the public-key ID).
+func (s *Server) EncryptNotification(t testing.TB, apiv3Key, eventType string, plaintext []byte) (http.Header, []byte) {
+	t.Helper()
+	serial := s.opts.PublicKeyID
+	if s.opts.Mode == Certificate {
+		serial = s.opts.PlatformSerial
+	}
+	return encryptNotification(t, apiv3Key, eventType, plaintext, s.opts.Clock(), serial, s.opts.PlatformKey)
+}
+
+func encryptNotification(t testing.TB, apiv3Key, eventType string, plaintext []byte, now time.Time, serial string, key *rsa.PrivateKey) (http.Header, []byte) {
+	t.Helper()
+	if len(apiv3Key) != 32 {
+		t.Fatalf("wxtest: APIv3 key has %d bytes, want 32", len(apiv3Key))
+	}
+	block, err := aes.NewCipher([]byte(apiv3Key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	gcm, err := cipher.NewGCM(block)
+	if err != nil {
+		t.Fatal(err)
+	}
+	original := strings.ToLower(eventType)
+	if i := strings.IndexByte(original, '.'); i >= 0 {
+		original = original[:i]
+	}
+	nonce := randomString(12)
+	sealed := gcm.Seal(nil, []byte(nonce), plaintext, []byte(original))
+	env := Envelope{
+		ID:           "EV-" + randomString(18),
+		CreateTime:   now.In(beijing).Format(time.RFC3339),
+		EventType:    eventType,
+		ResourceType: "encrypt-resource",
+		Summary:      "微信支付通知",
+		Resource: Resource{
+			Algorithm:      "AEAD_AES_256_GCM",
+			Ciphertext:     base64.StdEncoding.EncodeToString(sealed),
+			Nonce:          nonce,
+			AssociatedData: original,
+			OriginalType:   original,
+		},
+	}
+	body, err := json.Marshal(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := http.Header{}
+	h.Set("Content-Type", "application/json")
+	h.Set("Request-ID", randomString(32))
+	signHeader(h, body, key, now, serial)
+	return h, body
+}
+
+var beijing = time.FixedZone("CST", 8*3600)
+
+// PostNotification POSTs a notification to url with header and body and
+// returns the answer with its body already read (resp.Body reads it again;
+// closing is optional). A transport error fails the test.
+func PostNotification(t testing.TB, url string, header http.Header, body []byte) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header[k] = append([]string(nil), v...)
+	}
+	if req.Header.Get("User-Agent") == "" {
+		req.Header.Set("User-Agent", "Mozilla/4.0")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("wxtest: posting the notification: %v", err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatalf("wxtest: reading the answer to the notification: %v", err)
+	}
+	resp.Body = io.NopCloser(bytes.NewReader(b))
+	return resp
+}
