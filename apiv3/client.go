@@ -1,0 +1,168 @@
+package apiv3
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Hosts of WeChat Pay APIv3. The request path and its signature are the same
+// on both; the backup host routes to an access point in another region.
+const (
+	DefaultBaseURL       = "https://api.mch.weixin.qq.com"
+	DefaultBackupBaseURL = "https://api2.mch.weixin.qq.com"
+)
+
+// Client signs requests, sends them, and verifies and decodes responses for
+// one merchant. Build it with NewClient; a *Client is safe for concurrent use.
+type Client struct {
+	creds      *credentials
+	settings   settings
+	baseURL    *url.URL
+	backupURL  *url.URL
+	httpClient *http.Client
+
+	auth      authority // c.creds in production; tests may replace it
+	basePath  string    // escaped path prefix of baseURL, without a trailing "/"
+	userAgent string
+}
+
+// authority is what the transport needs from credentials. It is satisfied by
+// *credentials; the indirection lets the transport tests run without keys.
+type authority interface {
+	authorize(method, requestTarget string, body []byte) (string, error)
+	verify(h http.Header, body []byte) error
+	serialHeader() string
+	mchID() string
+}
+
+// NewClient checks cfg, loads its key material and returns a client that
+// sends to cfg.BaseURL (DefaultBaseURL when empty). A base URL must use https
+// unless its host is loopback, and must not carry a query, a fragment or
+// user information; a path in it is put before every request path.
+func NewClient(cfg Config, opts ...Option) (*Client, error) {
+	s := defaultSettings()
+	for _, o := range opts {
+		if o != nil {
+			o(&s)
+		}
+	}
+	if s.maxSkew <= 0 {
+		return nil, fmt.Errorf("apiv3: WithMaxSkew(%v): the allowed skew must be positive", s.maxSkew)
+	}
+	if s.maxBodyBytes <= 0 {
+		return nil, fmt.Errorf("apiv3: WithMaxResponseBytes(%d): the limit must be positive", s.maxBodyBytes)
+	}
+	if strings.ContainsAny(s.userAgent, "\r\n") {
+		return nil, errors.New("apiv3: WithUserAgent: the product must not contain line breaks")
+	}
+	base, err := parseBaseURL("BaseURL", cfg.BaseURL, DefaultBaseURL)
+	if err != nil {
+		return nil, err
+	}
+	backup, err := parseBaseURL("BackupBaseURL", cfg.BackupBaseURL, DefaultBackupBaseURL)
+	if err != nil {
+		return nil, err
+	}
+	c := &Client{
+		settings:   s,
+		baseURL:    base,
+		backupURL:  backup,
+		httpClient: s.httpClient,
+		basePath:   strings.TrimSuffix(base.EscapedPath(), "/"),
+		userAgent:  userAgent(s.userAgent),
+	}
+	if c.httpClient == nil {
+		c.httpClient = defaultHTTPClient()
+	}
+	// The credentials get a pointer to the client's own settings, so that
+	// whatever they default (the nonce source) is what the client keeps.
+	creds, err := newCredentials(cfg, &c.settings)
+	if err != nil {
+		return nil, err
+	}
+	c.creds = creds
+	c.auth = creds
+	return c, nil
+}
+
+// MchID returns the merchant ID the client signs as.
+func (c *Client) MchID() string { return c.auth.mchID() }
+
+// parseBaseURL applies the rules of NewClient to one base URL.
+func parseBaseURL(field, raw, def string) (*url.URL, error) {
+	if raw == "" {
+		raw = def
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, fmt.Errorf("apiv3: Config.%s: %w", field, err)
+	}
+	bad := func(why string) error {
+		return fmt.Errorf("apiv3: Config.%s %q: %s", field, raw, why)
+	}
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
+		return nil, bad("the scheme must be https")
+	case u.Opaque != "" || u.Host == "":
+		return nil, bad("want an absolute URL such as " + def)
+	case u.User != nil:
+		return nil, bad("user information is not allowed in a base URL")
+	case u.RawQuery != "" || u.ForceQuery:
+		return nil, bad("a query is not allowed in a base URL")
+	case u.Fragment != "" || strings.Contains(raw, "#"):
+		return nil, bad("a fragment is not allowed in a base URL")
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+		return nil, bad("plain http is allowed only for loopback hosts; use https")
+	}
+	if p := u.EscapedPath(); p != "" {
+		if err := checkRequestPath(p); err != nil {
+			return nil, bad(err.Error())
+		}
+	}
+	return u, nil
+}
+
+// isLoopback reports whether host names this machine: localhost,
+// 127.0.0.0/8 or ::1.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func defaultHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.TLSHandshakeTimeout = 10 * time.Second
+	t.ResponseHeaderTimeout = defaultTimeout
+	t.ExpectContinueTimeout = time.Second
+	t.IdleConnTimeout = 90 * time.Second
+	t.MaxIdleConnsPerHost = 16
+	if t.TLSClientConfig == nil {
+		t.TLSClientConfig = &tls.Config{}
+	}
+	t.TLSClientConfig.MinVersion = tls.VersionTLS12
+	return &http.Client{
+		Timeout:   defaultTimeout,
+		Transport: t,
+		// A redirect would send the request to a path it was not signed
+		// for; WeChat Pay does not redirect, so return the 3xx as an error.
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+}
+
+func userAgent(product string) string {
+	ua := "wxpaygen/" + RuntimeVersion + " (" + runtime.GOOS + "/" + runtime.GOARCH + ") Go/" + runtime.Version()
+	if product = strings.TrimSpace(product); product != "" {
+		ua += " " + product
+	}
+	return ua
+}

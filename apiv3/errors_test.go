@@ -1,0 +1,50 @@
+package apiv3
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestAPIErrorMessage(t *testing.T) {
+	tests := []struct {
+		e    APIError
+		want string
+	}{
+		{APIError{StatusCode: 400, Code: "PARAM_ERROR", Message: "参数错误", RequestID: "08F4"}, "apiv3: HTTP 400 Bad Request: PARAM_ERROR: 参数错误 (Request-ID 08F4)"},
+		{APIError{StatusCode: 500}, "apiv3: HTTP 500 Internal Server Error"},
+		{APIError{StatusCode: 599, Message: "m"}, "apiv3: HTTP 599: m"},
+	}
+	for _, tt := range tests {
+		if got := tt.e.Error(); got != tt.want {
+			t.Errorf("Error() = %q, want %q", got, tt.want)
+		}
+	}
+	secret := &APIError{
+		StatusCode: 401, Code: "SIGN_ERROR",
+		Body:      []byte(`{"code":"SIGN_ERROR","detail":{"sign_information":"SECRET-BODY"}}`),
+		Detail:    json.RawMessage(`{"sign_information":"SECRET-BODY"}`),
+		Header:    http.Header{"Wechatpay-Signature": {"SECRET-SIG"}, "Set-Cookie": {"SECRET-COOKIE"}, "Request-Id": {"R"}},
+		RequestID: "R",
+	}
+	if s := secret.Error(); strings.Contains(s, "SECRET") {
+		t.Errorf("Error() leaks: %q", s)
+	}
+}
+
+func TestIsCode(t *testing.T) {
+	e := &APIError{StatusCode: 404, Code: "RESOURCE_NOT_EXISTS"}
+	wrapped := fmt.Errorf("get card: %w", fmt.Errorf("layer: %w", e))
+	if !IsCode(e, "RESOURCE_NOT_EXISTS") || !IsCode(wrapped, "RESOURCE_NOT_EXISTS") {
+		t.Error("IsCode false for a matching error")
+	}
+	if IsCode(wrapped, "PARAM_ERROR") || IsCode(nil, "") || IsCode(errors.New("RESOURCE_NOT_EXISTS"), "RESOURCE_NOT_EXISTS") {
+		t.Error("IsCode true for a non-matching error")
+	}
+	if IsCode(&APIError{StatusCode: 500}, "") != true {
+		t.Error("IsCode(\"\") should match an APIError without code")
+	}
+}

@@ -1,0 +1,271 @@
+package apiv3
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strings"
+	"time"
+)
+
+// Request describes one operation call. Generated code fills it; Client.Do
+// signs it, sends it and reads the answer.
+type Request struct {
+	Method   string      // "GET", "POST", ...
+	Template string      // path template, e.g. "/v3/discount-card/cards/{out_card_code}"
+	Path     string      // the escaped path, already validated (built by generated code)
+	Query    string      // already-encoded query string without '?', "" for none
+	Header   http.Header // header parameters, may be nil
+	// Body is nil for no body; otherwise it is encoded as JSON. If it
+	// implements interface{ Validate() error } it is validated first unless
+	// the call has SkipValidation(). A nil pointer is refused.
+	Body any
+	// Idempotent marks GETs and x-wechatpay-idempotent operations (safe to
+	// retry; the runtime does not retry yet).
+	Idempotent bool
+	// UnsignedResponse marks x-wechatpay-unsigned-response operations: their
+	// success responses carry no signature and are not verified.
+	UnsignedResponse bool
+}
+
+// prepared is a Request after validation and encoding: what every send of
+// it signs.
+type prepared struct {
+	r      *Request
+	method string
+	target string // request-target: base path + path + "?" + query
+	body   []byte // nil when there is no body
+}
+
+const (
+	headerRequestID = "Request-ID"
+	headerSignature = "Wechatpay-Signature"
+)
+
+// Do validates and encodes r.Body, signs the request, sends it and reads the
+// response. Every 2xx response must carry a valid WeChat Pay signature (unless
+// r.UnsignedResponse or InsecureSkipResponseVerification); an error response
+// is verified when it carries one. A non-2xx status is returned as an
+// *APIError. A 2xx body is decoded into out when out is not nil and the body
+// is not empty. The *Response is returned whenever a response arrived, also
+// together with an error.
+func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...CallOption) (*Response, error) {
+	cs := applyCallOptions(opts)
+	if cs.timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, cs.timeout)
+		defer cancel()
+	}
+	p, err := c.prepare(r, &cs)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.send(ctx, c.baseURL, p, &cs)
+	if err != nil {
+		return res, err
+	}
+	if out != nil && len(res.Body) > 0 {
+		if err := json.Unmarshal(res.Body, out); err != nil {
+			return res, fmt.Errorf("apiv3: decoding the response to %s %s (Request-ID %q): %w", p.method, p.name(), res.RequestID, err)
+		}
+	}
+	return res, nil
+}
+
+// NewRequest returns the signed *http.Request that Do would send, without
+// sending it: for tests and for callers with their own transport. WithTimeout
+// does not apply; bound the context instead. The response to it is not
+// verified by the runtime.
+func (c *Client) NewRequest(ctx context.Context, r *Request, opts ...CallOption) (*http.Request, error) {
+	cs := applyCallOptions(opts)
+	p, err := c.prepare(r, &cs)
+	if err != nil {
+		return nil, err
+	}
+	return c.newHTTPRequest(ctx, c.baseURL, p, &cs)
+}
+
+// prepare checks r and the call options and encodes the body.
+func (c *Client) prepare(r *Request, cs *callSettings) (*prepared, error) {
+	if r == nil {
+		return nil, errors.New("apiv3: nil *Request")
+	}
+	method := strings.ToUpper(r.Method)
+	if method == "" {
+		return nil, errors.New("apiv3: Request.Method is empty")
+	}
+	if !strings.HasPrefix(r.Path, "/") {
+		return nil, fmt.Errorf("apiv3: Request.Path %q must start with /", r.Path)
+	}
+	if err := checkRequestPath(r.Path); err != nil {
+		return nil, fmt.Errorf("apiv3: Request.Path %q: %w", r.Path, err)
+	}
+	if err := checkQuery(r.Query); err != nil {
+		return nil, fmt.Errorf("apiv3: Request.Query %q: %w", r.Query, err)
+	}
+	for k := range r.Header {
+		if strings.EqualFold(k, "Authorization") {
+			return nil, errors.New("apiv3: Request.Header must not set Authorization")
+		}
+	}
+	for _, h := range cs.header {
+		if strings.EqualFold(h.key, "Authorization") {
+			return nil, errors.New("apiv3: WithHeader must not set Authorization: the runtime signs every request")
+		}
+	}
+	body, err := encodeBody(r.Body, cs.skipValidation)
+	if err != nil {
+		return nil, err
+	}
+	target := c.basePath + r.Path
+	if r.Query != "" {
+		target += "?" + r.Query
+	}
+	return &prepared{r: r, method: method, target: target, body: body}, nil
+}
+
+// encodeBody validates and marshals a request body; nil means no body.
+func encodeBody(b any, skipValidation bool) ([]byte, error) {
+	if b == nil {
+		return nil, nil
+	}
+	if v := reflect.ValueOf(b); v.Kind() == reflect.Pointer && v.IsNil() {
+		return nil, fmt.Errorf("apiv3: the request body is a nil %T", b)
+	}
+	if v, ok := b.(interface{ Validate() error }); ok && !skipValidation {
+		if err := v.Validate(); err != nil {
+			return nil, err
+		}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(b); err != nil {
+		return nil, fmt.Errorf("apiv3: encoding the request body (%T): %w", b, err)
+	}
+	body := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	if string(body) == "null" {
+		return nil, fmt.Errorf("apiv3: the request body (%T) encodes to JSON null", b)
+	}
+	return body, nil
+}
+
+// name is how errors refer to the operation: its template, else its path.
+func (p *prepared) name() string {
+	if p.r.Template != "" {
+		return p.r.Template
+	}
+	return p.r.Path
+}
+
+// newHTTPRequest builds and signs one *http.Request for p on host. Each call
+// signs afresh (new timestamp and nonce).
+func (c *Client) newHTTPRequest(ctx context.Context, host *url.URL, p *prepared, cs *callSettings) (*http.Request, error) {
+	u, err := targetURL(host, p.target)
+	if err != nil {
+		return nil, err
+	}
+	var body io.Reader
+	if p.body != nil {
+		body = bytes.NewReader(p.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, p.method, host.Scheme+"://"+host.Host, body)
+	if err != nil {
+		return nil, fmt.Errorf("apiv3: %w", err)
+	}
+	req.URL = u
+	req.Host = u.Host
+
+	authz, err := c.auth.authorize(p.method, p.target, p.body)
+	if err != nil {
+		return nil, err
+	}
+	h := req.Header
+	for k, vs := range p.r.Header {
+		h[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
+	}
+	h.Set("Accept", "application/json")
+	if p.body != nil {
+		h.Set("Content-Type", "application/json; charset=utf-8")
+	}
+	h.Set("User-Agent", c.userAgent)
+	if serial := c.auth.serialHeader(); serial != "" {
+		h.Set("Wechatpay-Serial", serial)
+	}
+	for _, f := range cs.header {
+		h.Set(f.key, f.value)
+	}
+	h.Set("Authorization", authz)
+	return req, nil
+}
+
+// targetURL returns a URL whose RequestURI is exactly target, so that the
+// bytes signed are the bytes sent: Path and RawPath are set together so that
+// net/url does not escape anything again.
+func targetURL(host *url.URL, target string) (*url.URL, error) {
+	path, query, _ := strings.Cut(target, "?")
+	u := &url.URL{Scheme: host.Scheme, Host: host.Host, RawQuery: query}
+	unescaped, err := url.PathUnescape(path)
+	if err != nil {
+		return nil, fmt.Errorf("apiv3: request path %q: %w", path, err)
+	}
+	u.Path, u.RawPath = unescaped, path
+	if u.RequestURI() == target {
+		return u, nil
+	}
+	u.Path, u.RawPath, u.Opaque = "", "", path
+	if u.RequestURI() == target {
+		return u, nil
+	}
+	return nil, fmt.Errorf("apiv3: request-target %q cannot be sent unchanged", target)
+}
+
+// send signs p, sends it to host and reads and verifies the response. A
+// non-2xx response becomes an *APIError.
+func (c *Client) send(ctx context.Context, host *url.URL, p *prepared, cs *callSettings) (res *Response, err error) {
+	req, err := c.newHTTPRequest(ctx, host, p, cs)
+	if err != nil {
+		return nil, err
+	}
+	if hook := c.settings.debug; hook != nil {
+		start := time.Now()
+		defer func() {
+			hook(newDebugEvent(req, host, p, res, time.Since(start), err))
+		}()
+	}
+	hr, err := c.httpClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer hr.Body.Close()
+	res = &Response{StatusCode: hr.StatusCode, Header: hr.Header, RequestID: hr.Header.Get(headerRequestID)}
+	limit := c.settings.maxBodyBytes
+	body, err := io.ReadAll(io.LimitReader(hr.Body, min(limit, math.MaxInt64-1)+1))
+	if err != nil {
+		return res, fmt.Errorf("apiv3: reading the response to %s %s (Request-ID %q): %w", p.method, p.name(), res.RequestID, err)
+	}
+	if int64(len(body)) > limit {
+		return res, fmt.Errorf("apiv3: the response to %s %s (Request-ID %q) is longer than %d bytes: %w", p.method, p.name(), res.RequestID, limit, ErrResponseTooLarge)
+	}
+	res.Body = body
+
+	ok := hr.StatusCode >= 200 && hr.StatusCode <= 299
+	verified := false
+	if !c.settings.skipVerify && ((ok && !p.r.UnsignedResponse) || (!ok && hr.Header.Get(headerSignature) != "")) {
+		if err := c.auth.verify(hr.Header, body); err != nil {
+			return res, &opError{op: fmt.Sprintf("%s %s (HTTP %d)", p.method, p.name(), hr.StatusCode), err: err}
+		}
+		verified = true
+	}
+	if !ok {
+		return res, newAPIError(res, verified)
+	}
+	return res, nil
+}
