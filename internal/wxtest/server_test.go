@@ -66,6 +66,7 @@ paths:
                       serial_no: {type: string, minLength: 1, maxLength: 32}
                       completion_type: {type: string, enum: [INCREASE, DECREASE]}
                       description: {type: string, maxLength: 5}
+                      completion_time: {type: string, format: date-time}
       responses:
         '204': {description: recorded}
         4XX: {$ref: '#/components/responses/Error'}
@@ -279,7 +280,7 @@ func TestPostWithBodyAccepted(t *testing.T) {
 		got, _ = io.ReadAll(r.Body)
 		w.WriteHeader(http.StatusNoContent)
 	})})
-	body := `{"objective_completion_records":[{"serial_no":"1","completion_type":"INCREASE","description":"特价"}]}`
+	body := `{"objective_completion_records":[{"serial_no":"1","completion_type":"INCREASE","description":"特价","completion_time":"2015-05-20T13:29:35.120+08:00"}]}`
 	resp, b := do(t, srv, "POST", "/v3/discount-card/cards/abc/add-user-records", body, nil)
 	if resp.StatusCode != 204 || len(b) != 0 {
 		t.Fatalf("status %d: %s", resp.StatusCode, b)
@@ -394,6 +395,9 @@ func TestParamError(t *testing.T) {
 		{"required property", "/v3/discount-card/cards/abc/add-user-records",
 			`{"objective_completion_records":[{"completion_type":"INCREASE"}]}`,
 			"/objective_completion_records/0/serial_no", "body"},
+		{"date-time format", "/v3/discount-card/cards/abc/add-user-records",
+			`{"objective_completion_records":[{"serial_no":"1","completion_type":"INCREASE","completion_time":"2015-05-20 13:29:35"}]}`,
+			"/objective_completion_records/0/completion_time", "body"},
 		{"four-byte character", "/v3/discount-card/cards/abc/add-user-records",
 			`{"objective_completion_records":[{"serial_no":"1","completion_type":"INCREASE","description":"🙂"}]}`,
 			"/objective_completion_records/0/description", "body"},
