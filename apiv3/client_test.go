@@ -237,10 +237,9 @@ func TestUserAgent(t *testing.T) {
 
 // signedServer checks the merchant signature of every request with the test
 // merchant public key and signs its answers with the test platform key.
-func signedServer(t *testing.T, status int, body string) *httptest.Server {
+func signedServer(t testing.TB, status int, body string) *httptest.Server {
 	t.Helper()
 	mpub := parseRSAPublic(t, testkeys.MerchantPublicKeyPEM)
-	pkey := parseRSAPrivate(t, testkeys.PlatformKeyPEM)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		reqBody, _ := io.ReadAll(r.Body)
 		if err := checkMerchantSignature(r, reqBody, mpub); err != nil {
@@ -248,26 +247,37 @@ func signedServer(t *testing.T, status int, body string) *httptest.Server {
 			w.WriteHeader(http.StatusUnauthorized)
 			return
 		}
-		ts := strconv.FormatInt(time.Now().Unix(), 10)
-		nonce := "SERVERNONCE"
-		sum := sha256.Sum256([]byte(ts + "\n" + nonce + "\n" + body + "\n"))
-		sig, err := rsa.SignPKCS1v15(rand.Reader, pkey, crypto.SHA256, sum[:])
-		if err != nil {
-			t.Error(err)
-		}
 		h := w.Header()
-		h.Set("Request-ID", "REQ-1")
-		h.Set("Wechatpay-Timestamp", ts)
-		h.Set("Wechatpay-Nonce", nonce)
-		h.Set("Wechatpay-Serial", testkeys.PublicKeyID)
-		h.Set("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048")
-		h.Set("Wechatpay-Signature", base64.StdEncoding.EncodeToString(sig))
-		h.Set("Content-Type", "application/json")
+		for k, v := range platformSigned(t, body) {
+			h[k] = v
+		}
 		w.WriteHeader(status)
 		io.WriteString(w, body)
 	}))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+// platformSigned returns the headers WeChat Pay would send with body,
+// signed now with the test platform key in public-key mode.
+func platformSigned(t testing.TB, body string) http.Header {
+	t.Helper()
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	nonce := "SERVERNONCE"
+	sum := sha256.Sum256([]byte(ts + "\n" + nonce + "\n" + body + "\n"))
+	sig, err := rsa.SignPKCS1v15(rand.Reader, parseRSAPrivate(t, testkeys.PlatformKeyPEM), crypto.SHA256, sum[:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := http.Header{}
+	h.Set("Request-ID", "REQ-1")
+	h.Set("Wechatpay-Timestamp", ts)
+	h.Set("Wechatpay-Nonce", nonce)
+	h.Set("Wechatpay-Serial", testkeys.PublicKeyID)
+	h.Set("Wechatpay-Signature-Type", "WECHATPAY2-SHA256-RSA2048")
+	h.Set("Wechatpay-Signature", base64.StdEncoding.EncodeToString(sig))
+	h.Set("Content-Type", "application/json")
+	return h
 }
 
 func checkMerchantSignature(r *http.Request, body []byte, pub *rsa.PublicKey) error {
@@ -293,7 +303,7 @@ func checkMerchantSignature(r *http.Request, body []byte, pub *rsa.PublicKey) er
 	return rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum[:], sig)
 }
 
-func parseRSAPublic(t *testing.T, b []byte) *rsa.PublicKey {
+func parseRSAPublic(t testing.TB, b []byte) *rsa.PublicKey {
 	t.Helper()
 	blk, _ := pem.Decode(b)
 	k, err := x509.ParsePKIXPublicKey(blk.Bytes)
@@ -303,7 +313,7 @@ func parseRSAPublic(t *testing.T, b []byte) *rsa.PublicKey {
 	return k.(*rsa.PublicKey)
 }
 
-func parseRSAPrivate(t *testing.T, b []byte) *rsa.PrivateKey {
+func parseRSAPrivate(t testing.TB, b []byte) *rsa.PrivateKey {
 	t.Helper()
 	blk, _ := pem.Decode(b)
 	k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
