@@ -30,5 +30,13 @@
 // Wechatpay-Nonce, Wechatpay-Serial, Wechatpay-Signature-Type and
 // Wechatpay-Signature over "TIMESTAMP\nNONCE\nBODY\n" made with the platform
 // key. [Server.SetTamper] lets a test corrupt what is sent after it has been
-// signed, to exercise the client's verifier.
+// signed, to exercise the client's verifier. [Server.Requests] shows what
+// arrived, byte for byte.
+//
+// Helpers: [ExampleHandler] answers every operation with its documented
+// example; [CertificatesHandler] answers GET /v3/certificates;
+// [EncryptNotification] and [PostNotification] build and deliver signed,
+// encrypted notifications; [Sign], [SignResponse], [SignRequest],
+// [ParseAuthorization] and [VerifyAuthorization] expose the wire rules to
+// other tests. Key material defaults to internal/testkeys.
 package wxtest
