@@ -218,7 +218,7 @@ func TestNewClientOptions(t *testing.T) {
 	if d.httpClient == nil || d.httpClient.Timeout != defaultTimeout || d.httpClient.CheckRedirect == nil {
 		t.Errorf("default http client = %+v", d.httpClient)
 	}
-	if d.settings.clock == nil || d.settings.maxSkew != defaultMaxSkew || d.settings.maxBodyBytes != 8<<20 {
+	if d.settings.clock == nil || d.settings.maxSkew != DefaultMaxSkew || d.settings.maxBodyBytes != 8<<20 {
 		t.Errorf("default settings = %+v", d.settings)
 	}
 }

@@ -21,18 +21,18 @@ type settings struct {
 	skipVerify   bool                   // InsecureSkipResponseVerification()
 	debug        func(DebugEvent)       // WithDebugHook (Authorization and keys redacted)
 	maxBodyBytes int64                  // WithMaxResponseBytes (default 8 MiB)
+	certStore    *CertificateStore      // WithCertificateStore (certstore.go); nil for none
 }
 
 const (
 	defaultTimeout      = 30 * time.Second
-	defaultMaxSkew      = 5 * time.Minute
 	defaultMaxBodyBytes = 8 << 20
 )
 
 func defaultSettings() settings {
 	return settings{
 		clock:        time.Now,
-		maxSkew:      defaultMaxSkew,
+		maxSkew:      DefaultMaxSkew,
 		maxBodyBytes: defaultMaxBodyBytes,
 	}
 }
