@@ -1,0 +1,67 @@
+package emit
+
+import (
+	"github.com/dave/jennifer/jen"
+
+	"github.com/wxpaygen/wxpaygen/generator/model"
+)
+
+// genEnumsFile declares the enums.
+func genEnumsFile(f *jen.File, api *model.API) bool {
+	found := false
+	for _, t := range api.Types {
+		if t.Kind == model.KindEnum {
+			genEnum(f, t)
+			found = true
+		}
+	}
+	return found
+}
+
+// genEnum declares a string type, its constants, Valid and Values. Decoding
+// accepts any string, so values the spec does not list still arrive.
+func genEnum(f *jen.File, t *model.Type) {
+	f.Add(doc(t.Name, t.Doc, deprecation(t.Deprecated)))
+	f.Type().Id(t.Name).String()
+	f.Add(note("Values of " + t.Name + "."))
+	f.Const().DefsFunc(func(g *jen.Group) {
+		for _, v := range t.Values {
+			g.Add(doc(v.GoName, valueDoc(v), ""))
+			g.Id(v.GoName).Id(t.Name).Op("=").Lit(v.Value)
+		}
+	})
+	genEnumValid(f, t)
+	genEnumValues(f, t)
+}
+
+func valueDoc(v *model.EnumValue) string {
+	if v.Meaning != "" {
+		return v.Meaning
+	}
+	return "is " + v.Value + "."
+}
+
+func genEnumValid(f *jen.File, t *model.Type) {
+	f.Add(note("Valid reports whether x is one of the values the spec lists."))
+	f.Func().Params(jen.Id("x").Id(t.Name)).Id("Valid").Params().Bool().Block(
+		jen.Switch(jen.Id("x")).Block(
+			jen.Case(enumIDs(t)...).Block(jen.Return(jen.True())),
+		),
+		jen.Return(jen.False()),
+	)
+}
+
+func genEnumValues(f *jen.File, t *model.Type) {
+	f.Add(note("Values returns the values the spec lists, in its order."))
+	f.Func().Params(jen.Id(t.Name)).Id("Values").Params().Index().Id(t.Name).Block(
+		jen.Return(jen.Index().Id(t.Name).Values(enumIDs(t)...)),
+	)
+}
+
+func enumIDs(t *model.Type) []jen.Code {
+	ids := make([]jen.Code, len(t.Values))
+	for i, v := range t.Values {
+		ids[i] = jen.Id(v.GoName)
+	}
+	return ids
+}

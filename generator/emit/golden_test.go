@@ -1,0 +1,136 @@
+package emit
+
+import (
+	"context"
+	"flag"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/wxpaygen/wxpaygen/generator/load"
+	"github.com/wxpaygen/wxpaygen/generator/model"
+)
+
+var update = flag.Bool("update", false, "rewrite the expected files of testdata/<case>/want")
+
+// loadSpec is a tiny loader for tests: the case's spec.yaml, with origins,
+// validated.
+func loadSpec(t *testing.T, dir string) *load.Spec {
+	t.Helper()
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := openapi3.NewLoader()
+	l.IncludeOrigin = true
+	doc, err := l.LoadFromFile(filepath.Join(abs, "spec.yaml"))
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("validate: %v", err)
+	}
+	return &load.Spec{Dir: abs, Files: []string{"spec.yaml"}, Doc: doc}
+}
+
+// cases lists the folders under testdata holding a spec.yaml.
+func cases(t *testing.T, root string) []string {
+	entries, err := os.ReadDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		if _, err := os.Stat(filepath.Join(root, e.Name(), "spec.yaml")); e.IsDir() && err == nil {
+			names = append(names, e.Name())
+		}
+	}
+	return names
+}
+
+// TestGolden generates each case, compares with testdata/<case>/want and
+// compiles the output.
+func TestGolden(t *testing.T) {
+	var built []string
+	for _, name := range cases(t, "testdata") {
+		t.Run(name, func(t *testing.T) {
+			dir := filepath.Join("testdata", name)
+			api, diags := model.Build(loadSpec(t, dir), model.Options{})
+			if api == nil {
+				t.Fatalf("build: %v", diags)
+			}
+			files, err := Go(api, "wechatpay")
+			if err != nil {
+				t.Fatal(err)
+			}
+			compareGolden(t, filepath.Join(dir, "want"), files)
+			built = append(built, name)
+		})
+	}
+	compileAll(t, built)
+}
+
+func compareGolden(t *testing.T, want string, files map[string][]byte) {
+	t.Helper()
+	if *update {
+		os.RemoveAll(want)
+		os.MkdirAll(want, 0o755)
+		for name, src := range files {
+			if err := os.WriteFile(filepath.Join(want, name+".txt"), src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return
+	}
+	got := map[string]string{}
+	for name, src := range files {
+		got[name] = string(src)
+	}
+	exp := map[string]string{}
+	entries, _ := os.ReadDir(want)
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(want, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		exp[strings.TrimSuffix(e.Name(), ".txt")] = string(b)
+	}
+	if d := cmp.Diff(exp, got); d != "" {
+		t.Errorf("generated files differ (-want +got); rerun with -update if intended:\n%s", d)
+	}
+}
+
+// compileAll copies each case's expected output into a package inside the
+// module (a temporary folder removed afterwards) and runs go vet on them all
+// at once, offline.
+func compileAll(t *testing.T, names []string) {
+	if testing.Short() || len(names) == 0 {
+		return
+	}
+	root, err := os.MkdirTemp(".", "build-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(root)
+	args := []string{"vet"}
+	for _, name := range names {
+		pkg := filepath.Join(root, name)
+		args = append(args, "./"+filepath.ToSlash(pkg))
+		os.MkdirAll(pkg, 0o755)
+		entries, _ := os.ReadDir(filepath.Join("testdata", name, "want"))
+		for _, e := range entries {
+			b, _ := os.ReadFile(filepath.Join("testdata", name, "want", e.Name()))
+			os.WriteFile(filepath.Join(pkg, strings.TrimSuffix(e.Name(), ".txt")), b, 0o644)
+		}
+	}
+	cmd := exec.Command("go", args...)
+	cmd.Env = append(os.Environ(), "GOPROXY=off")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("generated code does not compile:\n%s", out)
+	}
+}

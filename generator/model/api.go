@@ -1,0 +1,152 @@
+// Package model turns a loaded spec into the Go API wxpaygen generates: every
+// decision (names, Go types, enums, validation rules, the chain tree, name
+// clashes) is made here, once, and every node remembers where in the spec it
+// came from. The emitters (Go code and Markdown docs) only read the model.
+package model
+
+import "github.com/wxpaygen/wxpaygen/generator/diag"
+
+// Options tunes Build. The zero value is the default and the only setting
+// today; fields added later keep their zero value meaningful.
+type Options struct{}
+
+// API is the whole generated package.
+type API struct {
+	// Sources are the spec files, relative to the spec folder, sorted.
+	Sources []string
+	// Title and Description come from the spec's info object.
+	Title       string
+	Description string
+	// Types are the named Go types (structs and enums), sorted by Go name.
+	Types []*Type
+	// Operations are sorted by path, then method.
+	Operations []*Operation
+	// Root is the chain's root: the generated Client.
+	Root *Node
+	// Notifications are the typed callbacks, sorted by Go name.
+	Notifications []*Notification
+	// Patterns are the regular expressions validation uses, sorted by Go name.
+	Patterns []*Pattern
+}
+
+// Kind says what sort of Go type a Type is.
+type Kind int
+
+// The kinds of Go types the generator writes.
+const (
+	KindString   Kind = iota + 1 // string
+	KindInt32                    // int32 (format: int32)
+	KindInt64                    // int64 (format: int64 and plain integers: money)
+	KindFloat64                  // float64
+	KindBool                     // bool
+	KindTime                     // apiv3.Time (format: date-time)
+	KindStruct                   // a named struct
+	KindEnum                     // a named string type with constants
+	KindArray                    // []Elem
+	KindMap                      // map[string]Elem (additionalProperties)
+	KindRaw                      // json.RawMessage (free-form or untyped)
+	KindExternal                 // x-go-type: an existing Go type
+)
+
+var kindNames = [...]string{"", "string", "int32", "int64", "float64", "bool", "time", "struct", "enum", "array", "map", "raw", "external"}
+
+func (k Kind) String() string {
+	if k < 0 || int(k) >= len(kindNames) {
+		return "invalid"
+	}
+	return kindNames[k]
+}
+
+// Named reports whether the kind is a type declared in the generated package.
+func (k Kind) Named() bool { return k == KindStruct || k == KindEnum }
+
+// Type is a Go type. Named types (structs, enums) are shared: every use
+// points at the one Type in API.Types. Unnamed types (scalars, arrays, maps)
+// are made per use and carry that use's limits and checks.
+type Type struct {
+	Kind Kind
+	// Name is the Go name of a named type.
+	Name string
+	// SchemaName is the component schema's name; empty for inline types.
+	SchemaName string
+	// Elem is the element type of an array or a map.
+	Elem *Type
+	// Fields are a struct's fields, in spec order.
+	Fields []*Field
+	// Values are an enum's values, in spec order.
+	Values []*EnumValue
+	// External is the Go type named by x-go-type.
+	External *GoRef
+	// Format is the schema's format (e.g. "date-time", "int64"), for docs.
+	Format string
+	// Doc is the schema's description (or title).
+	Doc        string
+	Deprecated bool
+	Example    any
+	// Limits are the schema's constraints, for docs; Checks are what
+	// Validate enforces for a value of this type.
+	Limits Limits
+	Checks []Check
+	// Validate is set on structs reachable from a request body or a
+	// notification-free request: they get Validate/validate methods.
+	Validate bool
+	Pos      diag.Position
+}
+
+// GoRef is a Go identifier in some package, ready for jen.Qual.
+type GoRef struct {
+	ImportPath string // "" for a builtin or same-package type
+	Name       string
+}
+
+// Field is one property of a struct.
+type Field struct {
+	JSONName string
+	GoName   string
+	Type     *Type
+	Required bool
+	// Pointer: the field is *T (optional scalars, structs, enums and times,
+	// and required structs that would otherwise contain themselves).
+	Pointer bool
+	// OmitEmpty: the JSON tag has ",omitempty" (every optional field).
+	OmitEmpty bool
+	// RequiredCheck: Validate reports "required" when the field is nil
+	// (required slices, maps, raw values and pointers).
+	RequiredCheck bool
+	Doc           string
+	Deprecated    bool
+	Example       any
+	Pos           diag.Position
+}
+
+// Limits are a schema's constraints as written in the spec. Nil pointers
+// mean "not set".
+type Limits struct {
+	MinLength, MaxLength *int64
+	Pattern              string
+	Minimum, Maximum     *Bound
+	MinItems, MaxItems   *int64
+}
+
+// Bound is a numeric limit.
+type Bound struct {
+	Value     float64
+	Exclusive bool
+}
+
+// EnumValue is one value of an enum with its constant.
+type EnumValue struct {
+	Value string
+	// GoName is the constant's full name, prefixed with the type's name.
+	GoName string
+	// Meaning is taken from a "- `VALUE`: meaning" line of the description.
+	Meaning string
+	Pos     diag.Position
+}
+
+// Pattern is a package-level compiled regular expression.
+type Pattern struct {
+	GoName string // unexported var name
+	Expr   string
+	Pos    diag.Position
+}

@@ -1,0 +1,176 @@
+package model
+
+import "github.com/wxpaygen/wxpaygen/generator/diag"
+
+// Method is an HTTP method the chain supports.
+type Method int
+
+// The HTTP methods, in the order leaves are written.
+const (
+	MethodGet Method = iota + 1
+	MethodPost
+	MethodPut
+	MethodPatch
+	MethodDelete
+)
+
+var methodNames = [...]string{"", "GET", "POST", "PUT", "PATCH", "DELETE"}
+var methodGoNames = [...]string{"", "Get", "Post", "Put", "Patch", "Delete"}
+
+// String is the wire name, e.g. "GET".
+func (m Method) String() string { return methodNames[m] }
+
+// GoName is the leaf method's name, e.g. "Get".
+func (m Method) GoName() string { return methodGoNames[m] }
+
+// methodOf maps a kin-openapi method name to a Method; 0 when unsupported.
+func methodOf(s string) Method {
+	for i, n := range methodNames {
+		if i > 0 && n == s {
+			return Method(i)
+		}
+	}
+	return 0
+}
+
+// Operation is one HTTP operation: a leaf of the chain.
+type Operation struct {
+	// ID is the spec's operationId ("" when absent).
+	ID string
+	// GoName comes from x-go-name, the operationId, or method+path.
+	GoName string
+	Method Method
+	// Path is the URL template, e.g. "/v3/discount-card/cards/{out_card_code}".
+	Path string
+	// PathConst is the exported constant holding Path ("PathGetCard");
+	// PathFunc the unexported function validating and building it.
+	PathConst string
+	PathFunc  string
+	// NewFunc is the unexported method building the *apiv3.Request.
+	NewFunc      string
+	Summary      string
+	Description  string
+	Tags         []string
+	Deprecated   bool
+	OfflineSince string // x-wechatpay-offline-since
+	// Path, query and header parameters, each in spec order.
+	PathParams   []*Param
+	QueryParams  []*Param
+	HeaderParams []*Param
+	// Params is the struct carrying query and header parameters; nil when
+	// there are none.
+	Params *Type
+	// Body is the request body type (nil: no body).
+	Body         *Type
+	BodyRequired bool
+	BodyDoc      string
+	BodyExample  any
+	// Response is the success body type (nil: no body); Status the success
+	// status code.
+	Response        *Type
+	Status          int
+	ResponseDoc     string
+	ResponseExample any
+	// Error is the body type of 4XX/5XX responses, when declared.
+	Error            *Type
+	Idempotent       bool
+	UnsignedResponse bool
+	// Node is the chain node whose method this operation is.
+	Node *Node
+	// Call is a Go expression calling the operation through the chain, e.g.
+	// client.V3.DiscountCard.Cards.OutCardCode("6e83...").AddUserRecords.Post(ctx, req)
+	Call string
+	// Notifications are the callbacks this operation declares.
+	Notifications []*Notification
+	Pos           diag.Position
+}
+
+// ParamIn says where a parameter travels.
+type ParamIn int
+
+// Parameter locations.
+const (
+	InPath ParamIn = iota + 1
+	InQuery
+	InHeader
+)
+
+func (in ParamIn) String() string {
+	return [...]string{"", "path", "query", "header"}[in]
+}
+
+// Param is a path, query or header parameter.
+type Param struct {
+	Name string // wire name
+	In   ParamIn
+	// GoName is the exported name (method of a path node, field of Params).
+	GoName string
+	// ArgName is the unexported name (argument, carried struct field).
+	ArgName    string
+	Type       *Type
+	Required   bool
+	Pointer    bool // optional query/header parameters are pointers
+	Doc        string
+	Deprecated bool
+	Example    any
+	Pos        diag.Position
+}
+
+// NodeKind tells the chain's root, static segments and parameters apart.
+type NodeKind int
+
+// Chain node kinds.
+const (
+	NodeRoot NodeKind = iota + 1
+	NodeStatic
+	NodeParam
+)
+
+// Node is one hop of the chain. The root is the Client; a static segment
+// is a field of its parent; a parameter is a method of its parent.
+type Node struct {
+	Kind NodeKind
+	// Segment is the raw path segment ("discount-card", "{out_card_code}").
+	Segment string
+	// Param is the parameter's wire name for a parameter node.
+	Param string
+	// GoName is the field (static) or method (parameter) name.
+	GoName string
+	// ArgName is the parameter node's argument and carried field name;
+	// Type is the parameter's Go type.
+	ArgName string
+	Type    *Type
+	// TypeName is the node's Go type ("V3DiscountCardCards"; "Client").
+	TypeName string
+	Parent   *Node
+	// Children are sorted by GoName.
+	Children []*Node
+	// Operations are the node's leaves, sorted by method.
+	Operations []*Operation
+	// Carried are the parameter nodes from the root down to this one whose
+	// values this node holds (set when Stateful).
+	Carried []*Node
+	// Stateful nodes hold the runtime client and carried values: those with
+	// operations or parameter children.
+	Stateful bool
+	Pos      diag.Position
+	// firstOp is the operation that made the node, for messages.
+	firstOp *Operation
+}
+
+// Notification is a typed callback (x-wechatpay-event-type).
+type Notification struct {
+	// Key is the callback's key in the spec ("userAccepted").
+	Key       string
+	GoName    string // "UserAccepted"
+	EventType string // "DISCOUNT_CARD.USER_ACCEPTED"
+	// ConstName is the event type's constant ("EventTypeUserAccepted");
+	// Handler the NotificationHandlers field ("OnUserAccepted").
+	ConstName   string
+	Handler     string
+	Payload     *Type
+	Summary     string
+	Description string
+	Operation   *Operation
+	Pos         diag.Position
+}

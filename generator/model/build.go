@@ -1,0 +1,119 @@
+package model
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/wxpaygen/wxpaygen/generator/diag"
+	"github.com/wxpaygen/wxpaygen/generator/load"
+)
+
+// Build computes the generated package's model from a loaded spec. The list
+// holds warnings and errors; the API is nil when there is an error.
+func Build(s *load.Spec, opts Options) (*API, diag.List) {
+	b := newBuilder(s.Doc, s.Files, s.Position)
+	api := b.build()
+	b.diags.Sort()
+	if b.diags.HasErrors() {
+		return nil, b.diags
+	}
+	return api, b.diags
+}
+
+// builder holds the state of one Build: the document (read, never
+// changed), the model being made, the names taken and the diagnostics.
+type builder struct {
+	doc      *openapi3.T
+	files    []string
+	position func(*openapi3.Origin, string) diag.Position
+	api      *API
+	diags    diag.List
+	scope    scope
+	// components maps a component schema's name to its named type.
+	components map[string]*Type
+	// patterns maps an expression to its package-level variable.
+	patterns map[string]*Pattern
+	// events maps an event type to its notification.
+	events map[string]*Notification
+}
+
+func newBuilder(doc *openapi3.T, files []string, position func(*openapi3.Origin, string) diag.Position) *builder {
+	return &builder{
+		doc: doc, files: files, position: position,
+		api:        &API{Sources: slices.Clone(files)},
+		scope:      scope{},
+		components: map[string]*Type{},
+		patterns:   map[string]*Pattern{},
+		events:     map[string]*Notification{},
+	}
+}
+
+// build runs the passes in order: component types first (so references
+// and recursion resolve), then operations, the chain, what Validate covers,
+// and finally the collision check over every package-level name.
+func (b *builder) build() *API {
+	if b.doc.Info != nil {
+		b.api.Title, b.api.Description = b.doc.Info.Title, b.doc.Info.Description
+	}
+	b.declareComponents()
+	b.fillComponents()
+	b.buildOperations()
+	b.buildChain()
+	b.markValidated()
+	b.breakValueCycles()
+	b.finish()
+	return b.api
+}
+
+// finish sorts what is sorted by Go name and claims the package-level names.
+func (b *builder) finish() {
+	byName := func(a, c *Type) int { return cmp.Compare(a.Name, c.Name) }
+	slices.SortStableFunc(b.api.Types, byName)
+	slices.SortFunc(b.api.Notifications, func(a, c *Notification) int { return cmp.Compare(a.GoName, c.GoName) })
+	for _, p := range b.patterns {
+		b.api.Patterns = append(b.api.Patterns, p)
+	}
+	slices.SortFunc(b.api.Patterns, func(a, c *Pattern) int { return cmp.Compare(a.GoName, c.GoName) })
+	b.claimNames()
+}
+
+// pointer joins JSON Pointer tokens, escaping each.
+func pointer(base string, tokens ...string) string {
+	var sb strings.Builder
+	sb.WriteString(base)
+	for _, t := range tokens {
+		sb.WriteByte('/')
+		sb.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(t))
+	}
+	return sb.String()
+}
+
+// pos locates an element by its Origin and pointer.
+func (b *builder) pos(o *openapi3.Origin, ptr string) diag.Position {
+	return b.position(o, ptr)
+}
+
+// schemaOrigin prefers the reference's own place (a property written as
+// $ref) over the referenced schema's.
+func schemaOrigin(r *openapi3.SchemaRef) *openapi3.Origin {
+	if r.Origin != nil && r.Origin.Key != nil {
+		return r.Origin
+	}
+	if r.Value != nil {
+		return r.Value.Origin
+	}
+	return nil
+}
+
+// sortedKeys returns a map's keys sorted.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

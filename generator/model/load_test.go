@@ -1,0 +1,31 @@
+package model
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/wxpaygen/wxpaygen/generator/load"
+)
+
+// loadSpec is a tiny loader for tests: one file, with origins, validated.
+func loadSpec(t *testing.T, file string) *load.Spec {
+	t.Helper()
+	abs, err := filepath.Abs(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := openapi3.NewLoader()
+	l.IncludeOrigin = true
+	l.IsExternalRefsAllowed = true
+	doc, err := l.LoadFromFile(abs)
+	if err != nil {
+		t.Fatalf("load %s: %v", file, err)
+	}
+	if err := doc.Validate(context.Background()); err != nil {
+		t.Fatalf("validate %s: %v", file, err)
+	}
+	return &load.Spec{Dir: filepath.Dir(abs), Files: []string{filepath.Base(abs)}, Doc: doc}
+}

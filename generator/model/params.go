@@ -1,0 +1,80 @@
+package model
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// addParams makes the operation's parameters: those of the path item, then
+// the operation's own (which replace a path item's of the same name and
+// place), each in spec order.
+func (b *builder) addParams(op *Operation, shared, own openapi3.Parameters, ptr string) {
+	type key struct{ name, in string }
+	ownKeys := map[key]bool{}
+	for _, r := range own {
+		if r.Value != nil {
+			ownKeys[key{r.Value.Name, r.Value.In}] = true
+		}
+	}
+	for i, r := range shared {
+		if r.Value != nil && !ownKeys[key{r.Value.Name, r.Value.In}] {
+			b.addParam(op, r.Value, pointer(ptr[:strings.LastIndex(ptr, "/")], "parameters", fmt.Sprint(i)))
+		}
+	}
+	for i, r := range own {
+		if r.Value != nil {
+			b.addParam(op, r.Value, pointer(ptr, "parameters", fmt.Sprint(i)))
+		}
+	}
+}
+
+// paramPlaces maps the spec's "in" to ParamIn; cookies are not supported.
+var paramPlaces = map[string]ParamIn{"path": InPath, "query": InQuery, "header": InHeader}
+
+func (b *builder) addParam(op *Operation, p *openapi3.Parameter, ptr string) {
+	pos := b.pos(p.Origin, ptr)
+	in, ok := paramPlaces[p.In]
+	if !ok || p.Schema == nil {
+		b.diags.Errorf(pos, "describe it as a path, query or header parameter with a schema", "parameter %q in %s is not supported", p.Name, p.In)
+		return
+	}
+	goName := b.goNameOf(p.Extensions, p.Name, pos)
+	if goName == "" {
+		return
+	}
+	param := &Param{
+		Name: p.Name, In: in, GoName: goName, ArgName: ArgName(goName), Pos: pos,
+		Required: p.Required || in == InPath, Doc: p.Description, Deprecated: p.Deprecated, Example: p.Example,
+	}
+	param.Type = b.typeOf(p.Schema, use{owner: op.GoName, field: goName, ptr: pointer(ptr, "schema")})
+	if !scalarParam(param.Type.Kind) {
+		b.diags.Errorf(pos, "use a string, integer, number, boolean or enum parameter", "parameter %q of type %s is not supported yet", p.Name, param.Type.Kind)
+		return
+	}
+	if param.Example == nil {
+		param.Example = param.Type.Example
+	}
+	param.Pointer = !param.Required
+	b.appendParam(op, param)
+}
+
+func (b *builder) appendParam(op *Operation, p *Param) {
+	switch p.In {
+	case InPath:
+		op.PathParams = append(op.PathParams, p)
+	case InQuery:
+		op.QueryParams = append(op.QueryParams, p)
+	case InHeader:
+		op.HeaderParams = append(op.HeaderParams, p)
+	}
+}
+
+func scalarParam(k Kind) bool {
+	switch k {
+	case KindString, KindInt32, KindInt64, KindFloat64, KindBool, KindEnum:
+		return true
+	}
+	return false
+}

@@ -1,0 +1,92 @@
+package model
+
+import (
+	"fmt"
+
+	"github.com/wxpaygen/wxpaygen/generator/diag"
+)
+
+// scope is the set of package-level Go names, each with what declared it.
+type scope map[string]claim
+
+type claim struct {
+	what string // e.g. "schema Card", "chain node /v3/discount-card"
+	pos  diag.Position
+}
+
+// claim takes name for what; a name already taken is a located error naming
+// both places.
+func (b *builder) claim(name, what string, pos diag.Position) {
+	if prev, ok := b.scope[name]; ok {
+		b.diags.Errorf(pos, "rename one of them with x-go-name",
+			"Go name %s of %s is already used by %s at %s", name, what, prev.what, describe(prev.pos))
+		return
+	}
+	b.scope[name] = claim{what: what, pos: pos}
+}
+
+// describe formats a position for a message: file:line (#/pointer).
+func describe(p diag.Position) string {
+	s := p.String()
+	if p.Pointer != "" {
+		s = fmt.Sprintf("%s (#%s)", s, p.Pointer)
+	}
+	return s
+}
+
+// runtimeNames are package-level names the emitter always declares.
+var runtimeNames = []string{"Client", "NewClient", "NotificationHandlers", "addQuery"}
+
+// claimNames claims every package-level name of the model, in a fixed
+// order, so that two spec names mapping to one Go name are reported.
+func (b *builder) claimNames() {
+	for _, n := range runtimeNames {
+		b.claim(n, "the generated package", diag.Position{})
+	}
+	b.claimTypes()
+	b.claimChain(b.api.Root)
+	for _, op := range b.api.Operations {
+		b.claim(op.PathConst, "the path constant of "+op.describe(), op.Pos)
+		b.claim(op.PathFunc, "the path builder of "+op.describe(), op.Pos)
+		if op.Params != nil {
+			b.claim(op.Params.Name, "the parameters of "+op.describe(), op.Pos)
+		}
+	}
+	for _, n := range b.api.Notifications {
+		b.claim(n.ConstName, "the event type of callback "+n.Key, n.Pos)
+	}
+	for _, p := range b.api.Patterns {
+		b.claim(p.GoName, "a pattern", p.Pos)
+	}
+}
+
+func (b *builder) claimTypes() {
+	for _, t := range b.api.Types {
+		b.claim(t.Name, t.describe(), t.Pos)
+		for _, v := range t.Values {
+			b.claim(v.GoName, fmt.Sprintf("enum value %q of %s", v.Value, t.Name), v.Pos)
+		}
+	}
+}
+
+func (b *builder) claimChain(n *Node) {
+	if n.Kind != NodeRoot {
+		b.claim(n.TypeName, "chain node "+n.path(), n.Pos)
+	}
+	for _, c := range n.Children {
+		b.claimChain(c)
+	}
+}
+
+// describe names a type for messages.
+func (t *Type) describe() string {
+	if t.SchemaName != "" {
+		return "schema " + t.SchemaName
+	}
+	return "inline schema " + t.Name
+}
+
+// describe names an operation for messages.
+func (op *Operation) describe() string {
+	return op.Method.String() + " " + op.Path
+}

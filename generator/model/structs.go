@@ -1,0 +1,117 @@
+package model
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// fillStruct makes a struct's fields, in the order the properties appear
+// in the spec (by line; by name when lines are unknown).
+func (b *builder) fillStruct(t *Type, s *openapi3.Schema, ptr string) {
+	seen := map[string]*Field{}
+	for _, name := range propertyOrder(s) {
+		f := b.field(t, s, name, pointer(ptr, "properties", name))
+		if f == nil {
+			continue
+		}
+		if prev, ok := seen[f.GoName]; ok {
+			b.diags.Errorf(f.Pos, "rename one of them with x-go-name",
+				"property %q of %s maps to Go field %s, as does property %q at %s",
+				name, t.Name, f.GoName, prev.JSONName, describe(prev.Pos))
+			continue
+		}
+		seen[f.GoName] = f
+		t.Fields = append(t.Fields, f)
+	}
+}
+
+// reservedFields are the methods of generated structs.
+var reservedFields = map[string]bool{"Validate": true}
+
+// field makes one struct field.
+func (b *builder) field(t *Type, s *openapi3.Schema, name, ptr string) *Field {
+	r := s.Properties[name]
+	pos := b.pos(schemaOrigin(r), ptr)
+	goName := b.goNameOf(extensionsOf(r), name, pos)
+	if goName == "" {
+		return nil
+	}
+	if reservedFields[goName] {
+		b.diags.Errorf(pos, "rename it with x-go-name", "property %q of %s maps to Go field %s, which is a generated method", name, t.Name, goName)
+		return nil
+	}
+	f := &Field{JSONName: name, GoName: goName, Required: slices.Contains(s.Required, name), Pos: pos}
+	f.Type = b.typeOf(r, use{owner: t.Name, field: goName, ptr: ptr})
+	if v := r.Value; v != nil {
+		f.Doc, f.Deprecated, f.Example = docOf(v), v.Deprecated, v.Example
+	}
+	setPresence(f)
+	return f
+}
+
+// setPresence applies the one rule for optional fields: required fields are
+// values; optional scalars, enums, times, structs and external types are
+// pointers with omitempty; optional slices, maps and raw JSON are plain with
+// omitempty. Validate reports "required" only for fields that can be nil.
+func setPresence(f *Field) {
+	nilable := f.Type.Kind == KindArray || f.Type.Kind == KindMap || f.Type.Kind == KindRaw
+	f.OmitEmpty = !f.Required
+	f.Pointer = !f.Required && !nilable
+	f.RequiredCheck = f.Required && nilable
+}
+
+// extensionsOf returns the extensions written at a use: those of the
+// reference itself when it is a $ref, else the schema's.
+func extensionsOf(r *openapi3.SchemaRef) map[string]any {
+	if r.Ref != "" {
+		return r.Extensions
+	}
+	if r.Value != nil {
+		return r.Value.Extensions
+	}
+	return nil
+}
+
+// propertyOrder lists property names in spec order.
+func propertyOrder(s *openapi3.Schema) []string {
+	names := sortedKeys(s.Properties)
+	line := func(n string) int {
+		if o := schemaOrigin(s.Properties[n]); o != nil && o.Key != nil {
+			return o.Key.Line
+		}
+		return 0
+	}
+	slices.SortStableFunc(names, func(a, c string) int { return cmp.Compare(line(a), line(c)) })
+	return names
+}
+
+// breakValueCycles makes a required struct field a pointer when its struct
+// would otherwise contain itself by value (Go rejects such types).
+func (b *builder) breakValueCycles() {
+	for _, t := range b.api.Types {
+		for _, f := range t.Fields {
+			if f.Type.Kind == KindStruct && !f.Pointer && reachesByValue(f.Type, t, map[*Type]bool{}) {
+				f.Pointer, f.RequiredCheck = true, f.Required
+			}
+		}
+	}
+}
+
+// reachesByValue reports whether from contains to through value fields.
+func reachesByValue(from, to *Type, seen map[*Type]bool) bool {
+	if from == to {
+		return true
+	}
+	if seen[from] {
+		return false
+	}
+	seen[from] = true
+	for _, f := range from.Fields {
+		if f.Type.Kind == KindStruct && !f.Pointer && reachesByValue(f.Type, to, seen) {
+			return true
+		}
+	}
+	return false
+}
