@@ -45,6 +45,15 @@ type credentials struct {
 // nonce source and skew (zero values mean the defaults); with
 // s.skipVerify set, no verification material is required.
 func newCredentials(cfg Config, s *settings) (*credentials, error) {
+	var store *CertificateStore
+	if s != nil {
+		store = settingsCertificateStore(s)
+	}
+	return buildCredentials(cfg, s, store)
+}
+
+// buildCredentials is newCredentials with the certificate store explicit.
+func buildCredentials(cfg Config, s *settings, store *CertificateStore) (*credentials, error) {
 	c := &credentials{
 		clock:   time.Now,
 		nonce:   defaultNonce,
@@ -82,14 +91,12 @@ func newCredentials(cfg Config, s *settings) (*credentials, error) {
 	if err := c.loadPlatformCertificates(cfg); err != nil {
 		return nil, err
 	}
-	if s != nil {
-		c.store = settingsCertificateStore(s)
-	}
-	if c.store != nil {
-		c.store.attach(c)
-	}
-	if c.publicKey == nil && len(c.platform) == 0 && c.store == nil && (s == nil || !s.skipVerify) {
+	if c.publicKey == nil && len(c.platform) == 0 && store == nil && (s == nil || !s.skipVerify) {
 		return nil, errConfig("", "no verification key: set WechatPayPublicKeyID with WechatPayPublicKeyPEM or WechatPayPublicKeyFile (public-key mode), or PlatformCertificatesPEM or PlatformCertificateFiles (certificate mode)")
+	}
+	if store != nil {
+		c.store = store
+		store.attach(c)
 	}
 	return c, nil
 }

@@ -1,8 +1,13 @@
 package apiv3
 
 import (
+	"crypto"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,7 +29,7 @@ func secConfig() Config {
 	}
 }
 
-var secNow = time.Unix(1764000000, 0)
+var secNow = time.Unix(1764000000, 0) // the fixtures' timestamp
 
 func secSettings() *settings {
 	return &settings{
@@ -222,4 +227,81 @@ func TestNewClientUsesCredentials(t *testing.T) {
 	if _, err := NewClient(cfg); err == nil || !strings.Contains(err.Error(), "APIv3Key") {
 		t.Errorf("NewClient with no APIv3 key: %v", err)
 	}
+}
+
+// Helpers shared by the security tests.
+
+const secFixtures = "testdata/security/"
+
+// secFixture reads a fixture file.
+func secFixture(t testing.TB, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(secFixtures + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// secFixtureTime is the timestamp every fixture is signed at.
+const secFixtureTS = "1764000000"
+
+var secPlatformKey = func() *rsa.PrivateKey {
+	k, err := parsePrivateKey(testkeys.PlatformKeyPEM)
+	if err != nil {
+		panic(err)
+	}
+	return k
+}()
+
+// secSignPlatform signs "ts\nnonce\nbody\n" as WeChat Pay would.
+func secSignPlatform(ts, nonce string, body []byte) string {
+	msg := ts + "\n" + nonce + "\n" + string(body) + "\n"
+	sum := sha256.Sum256([]byte(msg))
+	sig, err := rsa.SignPKCS1v15(nil, secPlatformKey, crypto.SHA256, sum[:])
+	if err != nil {
+		panic(err)
+	}
+	return base64.StdEncoding.EncodeToString(sig)
+}
+
+// secHeader builds signed-response headers.
+func secHeader(ts, nonce, sig, serial string) http.Header {
+	h := http.Header{}
+	h.Set(HeaderTimestamp, ts)
+	h.Set(HeaderNonce, nonce)
+	h.Set(HeaderSignature, sig)
+	h.Set(HeaderSerial, serial)
+	h.Set(HeaderSignatureType, AuthorizationScheme)
+	h.Set(HeaderRequestID, "08F78BB5AF0610D302A7D2BD0128F0F83D1E")
+	return h
+}
+
+// secSigned signs body now with serial.
+func secSigned(body []byte, serial string) http.Header {
+	const nonce = "TESTNONCE0000000000000000000000A"
+	return secHeader(secFixtureTS, nonce, secSignPlatform(secFixtureTS, nonce, body), serial)
+}
+
+// secMigrationConfig has both the public key and the platform certificate.
+func secMigrationConfig() Config {
+	cfg := secConfig()
+	cfg.PlatformCertificatesPEM = [][]byte{testkeys.PlatformCertPEM}
+	return cfg
+}
+
+func secDecodeB64(s string) ([]byte, error) { return base64.StdEncoding.DecodeString(s) }
+
+// secVerifyMerchant checks a merchant signature over msg.
+func secVerifyMerchant(msg []byte, sig string) error {
+	pub, err := parsePublicKey(testkeys.MerchantPublicKeyPEM)
+	if err != nil {
+		return err
+	}
+	raw, err := secDecodeB64(sig)
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(msg)
+	return rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum[:], raw)
 }

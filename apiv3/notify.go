@@ -67,6 +67,9 @@ func (c *Client) ParseNotificationRequest(r *http.Request) (*Notification, error
 	return c.creds.parseNotification(r.Header, body)
 }
 
+// errTooLarge marks a body over the limit.
+var errTooLarge = fmt.Errorf("%w: body too large", ErrMalformedNotification)
+
 // readLimited reads at most limit bytes of rc.
 func readLimited(rc io.ReadCloser, limit int64) ([]byte, error) {
 	if rc == nil {
@@ -78,7 +81,7 @@ func readLimited(rc io.ReadCloser, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("apiv3: reading the notification body: %w", err)
 	}
 	if int64(len(body)) > limit {
-		return nil, fmt.Errorf("%w: body larger than %d bytes", ErrMalformedNotification, limit)
+		return nil, fmt.Errorf("%w: more than %d bytes", errTooLarge, limit)
 	}
 	return body, nil
 }
@@ -87,12 +90,14 @@ func (c *credentials) parseNotification(h http.Header, body []byte) (*Notificati
 	if len(body) == 0 {
 		return nil, fmt.Errorf("%w: empty body (if a framework already read the request body, pass its bytes to ParseNotification)", ErrMalformedNotification)
 	}
-	if len(body) > DefaultMaxNotificationBytes {
-		return nil, fmt.Errorf("%w: body larger than %d bytes", ErrMalformedNotification, DefaultMaxNotificationBytes)
-	}
 	if err := c.verify(h, body); err != nil {
 		return nil, err
 	}
+	return decodeNotification(c.apiv3Key, body)
+}
+
+// decodeNotification decodes a verified envelope and decrypts its resource.
+func decodeNotification(apiv3Key, body []byte) (*Notification, error) {
 	var n Notification
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(&n); err != nil {
@@ -109,7 +114,7 @@ func (c *credentials) parseNotification(h http.Header, body []byte) (*Notificati
 	case n.Resource.Ciphertext == "":
 		return nil, fmt.Errorf("%w: no resource.ciphertext", ErrMalformedNotification)
 	}
-	pt, err := decryptAEAD(c.apiv3Key, n.Resource.Algorithm, n.Resource.Nonce, n.Resource.AssociatedData, n.Resource.Ciphertext)
+	pt, err := decryptAEAD(apiv3Key, n.Resource.Algorithm, n.Resource.Nonce, n.Resource.AssociatedData, n.Resource.Ciphertext)
 	if err != nil {
 		return nil, fmt.Errorf("notification %s: %w", printable(n.ID), err)
 	}
@@ -242,13 +247,13 @@ func (h *notificationHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	if r.ContentLength > h.maxBytes {
-		h.fail(w, r, http.StatusRequestEntityTooLarge, "body too large", fmt.Errorf("%w: Content-Length %d over the limit %d", ErrMalformedNotification, r.ContentLength, h.maxBytes))
+		h.fail(w, r, http.StatusRequestEntityTooLarge, "body too large", fmt.Errorf("%w: Content-Length %d over the limit %d", errTooLarge, r.ContentLength, h.maxBytes))
 		return
 	}
 	body, err := readLimited(r.Body, h.maxBytes)
 	if err != nil {
 		status := http.StatusBadRequest
-		if errors.Is(err, ErrMalformedNotification) {
+		if errors.Is(err, errTooLarge) {
 			status = http.StatusRequestEntityTooLarge
 		}
 		h.fail(w, r, status, "cannot read body", err)
