@@ -347,8 +347,27 @@ func diffSerials(old, cur map[string]*x509.Certificate) CertificateRotation {
 }
 
 // settingsCertificateStore returns the store configured on s, if any.
+func settingsCertificateStore(s *settings) *CertificateStore { return s.certStore }
+
+// WithCertificateStore makes the client look up platform certificates it
+// does not hold in store (certificate mode, for merchants that still have
+// platform certificates). With a store, no static verification material is
+// required: the first response or notification with an unknown serial makes
+// the store download the certificates. Because the fetch function usually
+// calls the client being built, create the store with a fetch function that
+// refers to the client through a variable set after NewClient returns:
 //
-// TODO(runtime-security): settings has no field for it yet; once runtime-core
-// adds `certStore *CertificateStore`, return s.certStore and add
-// WithCertificateStore here.
-func settingsCertificateStore(s *settings) *CertificateStore { return nil }
+//	var c *wechatpay.Client
+//	store, err := apiv3.NewCertificateStore(func(ctx context.Context) (*apiv3.Response, error) {
+//		return c.DownloadCertificates(ctx) // GET /v3/certificates, unverified
+//	}, cfg.APIv3Key)
+//	...
+//	c, err = wechatpay.NewClient(cfg, apiv3.WithCertificateStore(store))
+//	...
+//	err = store.Refresh(ctx) // optional: fail at start-up rather than later
+//
+// A store serves one client. Refresh reports ErrNoPlatformCertificates for
+// merchants that have none: they must use public-key mode.
+func WithCertificateStore(store *CertificateStore) Option {
+	return func(s *settings) { s.certStore = store }
+}

@@ -262,3 +262,37 @@ func TestCertificateStoreFetcherVerified(t *testing.T) {
 	}
 	_ = http.StatusOK
 }
+
+// TestWithCertificateStore wires a store through the client option, the way
+// the generated package does, with the fetch function calling the client.
+func TestWithCertificateStore(t *testing.T) {
+	var c *Client
+	var fetches atomic.Int32
+	store, err := NewCertificateStore(func(ctx context.Context) (*Response, error) {
+		fetches.Add(1)
+		if c == nil {
+			return nil, errors.New("client not built yet")
+		}
+		return secCertResponse(t), nil
+	}, testkeys.APIv3Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err = NewClient(secCertOnlyConfig(), WithCertificateStore(store), WithClock(func() time.Time { return secNow }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fetches.Load() != 0 {
+		t.Error("NewClient fetched")
+	}
+	h, body := secNotification(t, testkeys.PlatformSerial)
+	if _, err := c.ParseNotification(h, body); err != nil {
+		t.Fatal(err)
+	}
+	if fetches.Load() != 1 {
+		t.Errorf("%d fetches, want 1", fetches.Load())
+	}
+	if _, err := NewClient(secCertOnlyConfig()); err == nil {
+		t.Error("no verification material and no store accepted")
+	}
+}
