@@ -48,3 +48,21 @@ func TestIsCode(t *testing.T) {
 		t.Error("IsCode(\"\") should match an APIError without code")
 	}
 }
+
+// FuzzNewAPIError: any error body gives an APIError without panicking, and
+// its message never contains the body beyond code and message.
+func FuzzNewAPIError(f *testing.F) {
+	for _, s := range []string{`{"code":"PARAM_ERROR","message":"m","detail":{"field":"/a"}}`, `<html>`, ``, `{"code":1e400}`, `{"detail":null}`, `[]`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		e := newAPIError(&Response{StatusCode: 400, Body: []byte(body)}, false)
+		if string(e.Body) != body {
+			t.Fatalf("Body = %q", e.Body)
+		}
+		if e.Detail != nil && !json.Valid(e.Detail) {
+			t.Fatalf("Detail %q is not JSON", e.Detail)
+		}
+		_ = e.Error()
+	})
+}

@@ -1,6 +1,7 @@
 package apiv3
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -72,4 +73,21 @@ func TestCheckRequestPath(t *testing.T) {
 	if err := checkQuery("a=1 2"); err == nil {
 		t.Errorf("checkQuery accepted a space")
 	}
+}
+
+// FuzzEscapePathParam: escaping is reversible, yields a valid path segment
+// with no "/" and changes nothing that needs no escaping.
+func FuzzEscapePathParam(f *testing.F) {
+	for _, s := range []string{"a/b c%?#é", "6e8369071cd942c0476613f9d1ce9ca3", "|*", "", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		e := EscapePathParam(s)
+		if u, err := url.PathUnescape(e); err != nil || u != s {
+			t.Fatalf("PathUnescape(%q) = %q, %v; want %q", e, u, err, s)
+		}
+		if strings.Contains(e, "/") || checkRequestPath("/"+e) != nil {
+			t.Fatalf("EscapePathParam(%q) = %q is not one valid segment", s, e)
+		}
+	})
 }

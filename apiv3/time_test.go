@@ -110,3 +110,25 @@ func TestTimeUnmarshal(t *testing.T) {
 		t.Errorf("null: %v, %v", keep, err)
 	}
 }
+
+// FuzzTimeUnmarshal: whatever parses re-marshals to the documented layout and
+// parses back to the same instant (to the millisecond).
+func FuzzTimeUnmarshal(f *testing.F) {
+	for _, s := range []string{`"2015-05-20T13:29:35.120+08:00"`, `"2015-05-20T13:29:35.12+08:00"`, `"2018-06-08T10:34:56Z"`, `null`, `"x"`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var tm Time
+		if err := json.Unmarshal([]byte(in), &tm); err != nil {
+			return
+		}
+		b, err := json.Marshal(tm)
+		if err != nil {
+			return // years outside 0-9999 cannot be written
+		}
+		var back Time
+		if err := json.Unmarshal(b, &back); err != nil || !back.Equal(tm.Truncate(time.Millisecond)) {
+			t.Fatalf("%s -> %s -> %v, %v", in, b, back, err)
+		}
+	})
+}
