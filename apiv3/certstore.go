@@ -180,18 +180,26 @@ func (s *CertificateStore) run(ctx context.Context, done chan struct{}) error {
 
 // lookup returns the certificate with serial, downloading the set again
 // when serial is unknown and the last attempt is older than the refresh
-// interval; nil when it stays unknown.
-func (s *CertificateStore) lookup(serial string) *x509.Certificate {
+// interval; nil when it stays unknown, with the error of the last download
+// if it failed.
+func (s *CertificateStore) lookup(serial string) (*x509.Certificate, error) {
+	if !isHex(serial) {
+		// A public-key ID (or garbage) is never a certificate serial: do not
+		// download for it. This also keeps the store from waiting for itself
+		// when the client verifies a (signed) error answer to the fetch.
+		return nil, nil
+	}
 	s.mu.Lock()
 	if cert, ok := s.certs[serial]; ok {
 		s.mu.Unlock()
-		return cert
+		return cert, nil
 	}
 	done := s.running
 	if done == nil {
 		if !s.lastAttempt.IsZero() && s.now().Sub(s.lastAttempt) < s.minInterval {
+			err := s.lastErr
 			s.mu.Unlock()
-			return nil
+			return nil, err
 		}
 		done = make(chan struct{})
 		s.running = done
@@ -208,11 +216,11 @@ func (s *CertificateStore) lookup(serial string) *x509.Certificate {
 	select {
 	case <-done:
 	case <-t.C:
-		return nil
+		return nil, errors.New("timed out waiting for the download")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.certs[serial]
+	return s.certs[serial], s.lastErr
 }
 
 // newestCertificate returns the certificate that became effective last, or
@@ -302,17 +310,19 @@ func (s *CertificateStore) download(ctx context.Context) (map[string]*x509.Certi
 	if owner != nil {
 		maxSkew = owner.maxSkew
 	}
-	lookup := func(serial string) *rsa.PublicKey {
+	lookup := func(serial string) (*rsa.PublicKey, error) {
 		if c, ok := certs[serial]; ok {
-			return c.PublicKey.(*rsa.PublicKey)
+			return c.PublicKey.(*rsa.PublicKey), nil
 		}
 		if c, ok := old[serial]; ok {
-			return c.PublicKey.(*rsa.PublicKey)
+			return c.PublicKey.(*rsa.PublicKey), nil
 		}
 		if owner != nil {
-			return owner.lookupStatic(serial)
+			if key := owner.lookupStatic(serial); key != nil {
+				return key, nil
+			}
 		}
-		return nil
+		return nil, errors.New("the download is signed by none of the certificates it holds")
 	}
 	if err := verifySigned(resp.Header, resp.Body, now, maxSkew, lookup); err != nil {
 		return nil, nil, fmt.Errorf("apiv3: download platform certificates: %w", err)

@@ -189,6 +189,14 @@ func TestCertificateStoreNoCertificates(t *testing.T) {
 	if err := fx.creds.verify(h, body); err != nil {
 		t.Error(err)
 	}
+	// A certificate serial says why it is unknown.
+	h, body = secResponseFixture(t, testkeys.PlatformSerial)
+	if err := fx.creds.verify(h, body); !errors.Is(err, ErrUnknownSerial) || !strings.Contains(err.Error(), "no platform certificate") {
+		t.Errorf("certificate serial after 404: %v", err)
+	}
+	if n := fx.fetches.Load(); n != 1 {
+		t.Errorf("%d fetches, want 1 (within the minute)", n)
+	}
 }
 
 func TestCertificateStoreRefusesBadDownloads(t *testing.T) {
@@ -294,5 +302,23 @@ func TestWithCertificateStore(t *testing.T) {
 	}
 	if _, err := NewClient(secCertOnlyConfig()); err == nil {
 		t.Error("no verification material and no store accepted")
+	}
+}
+
+// A public-key ID never makes the store download, so the store cannot wait
+// for itself when the client verifies an error answer to the fetch.
+func TestCertificateStoreIgnoresPublicKeyIDs(t *testing.T) {
+	fx := newSecStoreFixture(t, secCertOnlyConfig())
+	h, body := secResponseFixture(t, testkeys.PublicKeyID)
+	start := time.Now()
+	if err := fx.creds.verify(h, body); !errors.Is(err, ErrUnknownSerial) || !strings.Contains(err.Error(), "no public key is configured") {
+		t.Errorf("public-key ID with a store only: %v", err)
+	}
+	fx.store.mu.Lock()
+	fx.store.running = make(chan struct{}) // as if a download were running
+	fx.store.mu.Unlock()
+	fx.creds.verify(h, body)
+	if n := fx.fetches.Load(); n != 0 || time.Since(start) > time.Second {
+		t.Errorf("%d fetches, %v", n, time.Since(start))
 	}
 }

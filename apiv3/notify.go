@@ -49,7 +49,9 @@ type EncryptedResource struct {
 // request body (the most common cause of failed verification elsewhere).
 // The checks run in this order: body present, headers present, not a probe,
 // timestamp within the skew, serial known, signature, JSON envelope,
-// decryption. A refused signature is a *VerificationError; a bad envelope
+// decryption. Notifications are verified even when the client was built with
+// InsecureSkipResponseVerification. A refused signature is a
+// *VerificationError; a bad envelope
 // wraps ErrMalformedNotification; a resource that does not decrypt wraps
 // ErrDecrypt.
 func (c *Client) ParseNotification(h http.Header, body []byte) (*Notification, error) {

@@ -95,23 +95,35 @@ func (c *credentials) verify(h http.Header, body []byte) error {
 	return verifySigned(h, body, c.clock(), c.maxSkew, c.lookupKey)
 }
 
-// lookupKey returns the public key that serial names, or nil.
-func (c *credentials) lookupKey(serial string) *rsa.PublicKey {
-	if c.publicKey != nil && serial == c.publicKeyID {
-		return c.publicKey
+// lookupKey returns the public key that serial names, or nil and a hint
+// saying why it is unknown.
+func (c *credentials) lookupKey(serial string) (*rsa.PublicKey, error) {
+	if key := c.lookupStatic(serial); key != nil {
+		return key, nil
 	}
-	if cert, ok := c.platform[serial]; ok {
-		return cert.PublicKey.(*rsa.PublicKey)
-	}
-	if c.store != nil {
-		if cert := c.store.lookup(serial); cert != nil {
-			return cert.PublicKey.(*rsa.PublicKey)
+	if c.store != nil && isHex(serial) {
+		cert, err := c.store.lookup(serial)
+		if cert != nil {
+			return cert.PublicKey.(*rsa.PublicKey), nil
 		}
+		if err != nil {
+			return nil, fmt.Errorf("the certificate store could not download the certificates: %w", err)
+		}
+		return nil, errors.New("not among the downloaded platform certificates")
 	}
-	return nil
+	switch {
+	case strings.HasPrefix(serial, publicKeyIDPrefix) && c.publicKeyID == "":
+		return nil, errors.New("a WeChat Pay public-key ID, but no public key is configured (WechatPayPublicKeyID)")
+	case strings.HasPrefix(serial, publicKeyIDPrefix):
+		return nil, fmt.Errorf("the configured public-key ID is %s", c.publicKeyID)
+	case len(c.platform) == 0:
+		return nil, errors.New("a platform-certificate serial, but no platform certificate is configured; WeChat Pay signs with certificates until the merchant switches public-key mode on, so configure them (or a CertificateStore) during the migration")
+	default:
+		return nil, fmt.Errorf("configured platform certificates: %s", strings.Join(c.platformSerials(), ", "))
+	}
 }
 
-// lookupStatic is lookupKey without the certificate store.
+// lookupStatic returns the configured key that serial names, or nil.
 func (c *credentials) lookupStatic(serial string) *rsa.PublicKey {
 	if c.publicKey != nil && serial == c.publicKeyID {
 		return c.publicKey
@@ -124,7 +136,7 @@ func (c *credentials) lookupStatic(serial string) *rsa.PublicKey {
 
 // verifySigned is verify with its inputs explicit; the certificate store uses
 // it too.
-func verifySigned(h http.Header, body []byte, now time.Time, maxSkew time.Duration, lookup func(serial string) *rsa.PublicKey) error {
+func verifySigned(h http.Header, body []byte, now time.Time, maxSkew time.Duration, lookup func(serial string) (*rsa.PublicKey, error)) error {
 	fail := func(serial string, reason error) error {
 		serial = printable(serial)
 		return &VerificationError{Reason: reason, RequestID: singleHeader(h, HeaderRequestID), Serial: serial}
@@ -158,8 +170,11 @@ func verifySigned(h http.Header, body []byte, now time.Time, maxSkew time.Durati
 	if skew := now.Sub(time.Unix(sec, 0)); skew >= maxSkew || skew <= -maxSkew {
 		return fail(serial, fmt.Errorf("%w: %s %s is %v away from the local clock (limit %v)", ErrTimestampSkew, HeaderTimestamp, ts, skew.Round(time.Second), maxSkew))
 	}
-	key := lookup(serial)
+	key, why := lookup(serial)
 	if key == nil {
+		if why != nil {
+			return fail(serial, fmt.Errorf("%w: %v", ErrUnknownSerial, why))
+		}
 		return fail(serial, ErrUnknownSerial)
 	}
 	raw, err := base64.StdEncoding.Strict().DecodeString(sig)

@@ -209,6 +209,19 @@ func TestVerifySkewBoundary(t *testing.T) {
 	}
 }
 
+func TestUnknownSerialHints(t *testing.T) {
+	h, body := secResponseFixture(t, testkeys.PlatformSerial)
+	err := secCredentials(t, secConfig()).verify(h, body)
+	if !errors.Is(err, ErrUnknownSerial) || !strings.Contains(err.Error(), "no platform certificate is configured") {
+		t.Errorf("certificate serial in public-key mode: %v", err)
+	}
+	h.Set(HeaderSerial, "PUB_KEY_ID_0000")
+	err = secCredentials(t, secMigrationConfig()).verify(h, body)
+	if !errors.Is(err, ErrUnknownSerial) || !strings.Contains(err.Error(), "configured public-key ID is "+testkeys.PublicKeyID) {
+		t.Errorf("other public-key ID: %v", err)
+	}
+}
+
 func TestVerificationErrorMessage(t *testing.T) {
 	err := &VerificationError{Reason: ErrUnknownSerial, RequestID: "RID", Serial: "ABC"}
 	want := "apiv3: signature verification failed: unknown Wechatpay-Serial (Wechatpay-Serial ABC) (Request-ID RID)"
