@@ -84,8 +84,7 @@ type CertificateStore struct {
 	newest      *x509.Certificate
 	lastAttempt time.Time
 	running     chan struct{} // non-nil while a refresh runs; closed when it ends
-	lastErr     error
-	noCerts     bool
+	lastErr     error         // of the last download
 }
 
 // NewCertificateStore returns an empty store that downloads through fetch and
@@ -151,29 +150,28 @@ func (s *CertificateStore) Refresh(ctx context.Context) error {
 	}
 }
 
-// run downloads, then publishes the result and closes done.
+// run downloads, publishes the result, reports a rotation, and closes done
+// (even if the fetch function panics). Runs never overlap, so neither do
+// calls of the rotation hook.
 func (s *CertificateStore) run(ctx context.Context, done chan struct{}) error {
+	defer func() {
+		s.mu.Lock()
+		s.running = nil
+		close(done)
+		s.mu.Unlock()
+	}()
 	certs, newest, err := s.download(ctx)
-	var rot *CertificateRotation
+	var rot CertificateRotation
 	s.mu.Lock()
 	s.lastErr = err
-	switch {
-	case errors.Is(err, ErrNoPlatformCertificates):
-		s.noCerts = true
-	case err == nil:
-		s.noCerts = false
-		r := diffSerials(s.certs, certs)
-		if len(r.Added)+len(r.Removed) > 0 {
-			rot = &r
-		}
+	if err == nil {
+		rot = diffSerials(s.certs, certs)
 		s.certs, s.newest = certs, newest
 	}
-	s.running = nil
-	close(done)
 	hook := s.onRotate
 	s.mu.Unlock()
-	if rot != nil && hook != nil {
-		hook(*rot)
+	if hook != nil && len(rot.Added)+len(rot.Removed) > 0 {
+		hook(rot)
 	}
 	return err
 }

@@ -322,3 +322,23 @@ func TestCertificateStoreIgnoresPublicKeyIDs(t *testing.T) {
 		t.Errorf("%d fetches, %v", n, time.Since(start))
 	}
 }
+
+func TestCertificateStoreSurvivesPanickingFetch(t *testing.T) {
+	fx := newSecStoreFixture(t, secCertOnlyConfig())
+	fx.resp = func() (*Response, error) { panic("fetch bug") }
+	func() {
+		defer func() { recover() }()
+		fx.store.Refresh(context.Background())
+	}()
+	fx.resp = func() (*Response, error) { return secCertResponse(t), nil }
+	done := make(chan error)
+	go func() { done <- fx.store.Refresh(context.Background()) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Error(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the store stayed locked after a panicking fetch")
+	}
+}

@@ -1,6 +1,7 @@
 package apiv3
 
 import (
+	"bytes"
 	"crypto/rsa"
 	"crypto/sha1"
 	"encoding/base64"
@@ -159,5 +160,28 @@ func secOpenSSLDecrypt(t *testing.T, ct []byte, want string) {
 	}
 	if string(out) != want {
 		t.Errorf("openssl decrypted %q, want %q", out, want)
+	}
+}
+
+// TestAEADFixturesMatchNode re-runs the Node script, when node is present,
+// and compares its output with the checked-in fixtures byte for byte.
+func TestAEADFixturesMatchNode(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node not installed")
+	}
+	dir := t.TempDir()
+	out, err := exec.Command(node, secFixtures+"make_notification.js", testkeys.APIv3Key, dir).CombinedOutput()
+	if err != nil {
+		t.Fatalf("node: %v\n%s", err, out)
+	}
+	for _, name := range []string{"notification.json", "notification_plaintext.json", "certificates.json"} {
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := secFixture(t, name); !bytes.Equal(got, want) {
+			t.Errorf("%s: node's output differs from the fixture", name)
+		}
 	}
 }

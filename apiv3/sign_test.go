@@ -138,3 +138,14 @@ func TestClientSign(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func BenchmarkAuthorize(b *testing.B) {
+	c := secCredentials(b, secConfig())
+	body := secFixture(b, "request_body.json")
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.authorize("POST", secAddUserRecordsTarget, body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -281,3 +281,14 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkVerify(b *testing.B) {
+	c := secCredentials(b, secConfig())
+	h, body := secResponseFixture(b, testkeys.PublicKeyID)
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := c.verify(h, body); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

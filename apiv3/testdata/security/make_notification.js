@@ -1,11 +1,16 @@
 // Encrypts the notification resource and the platform certificate with
 // Node's crypto (AES-256-GCM, 12-byte nonce, associated data), independently
-// of Go. Called by make_fixtures.sh with the 32-byte APIv3 key.
+// of Go. Called by make_fixtures.sh with the 32-byte APIv3 key; an optional
+// second argument names the output folder (default: the current one), which
+// apiv3's tests use to re-run it and compare byte for byte (the nonces are
+// fixed, so the output is deterministic).
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
+const path = require('path');
 
 const key = Buffer.from(process.argv[2], 'utf8');
+const out = (name) => path.join(process.argv[3] || '.', name);
 if (key.length !== 32) throw new Error('the APIv3 key must be 32 bytes');
 
 function seal(plaintext, nonce, aad) {
@@ -29,10 +34,10 @@ const plaintext = JSON.stringify({
   openid: 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o',
   state: 'ONGOING',
 });
-fs.writeFileSync('notification_plaintext.json', plaintext);
+fs.writeFileSync(out('notification_plaintext.json'), plaintext);
 const resource = seal(Buffer.from(plaintext, 'utf8'), 'fixednonce12', 'discount_card');
 resource.original_type = 'discount_card';
-fs.writeFileSync('notification.json', JSON.stringify({
+fs.writeFileSync(out('notification.json'), JSON.stringify({
   id: 'EV-2018022511223320873',
   create_time: '2025-11-25T00:00:00+08:00',
   resource_type: 'encrypt-resource',
@@ -41,10 +46,10 @@ fs.writeFileSync('notification.json', JSON.stringify({
   resource,
 }));
 
-const cert = fs.readFileSync('../../../internal/testkeys/testdata/platform_cert.pem');
+const cert = fs.readFileSync(path.join(__dirname, '../../../internal/testkeys/testdata/platform_cert.pem'));
 const serial = new crypto.X509Certificate(cert).serialNumber.toUpperCase();
 const enc = seal(cert, 'certnonce123', 'certificate');
-fs.writeFileSync('certificates.json', JSON.stringify({
+fs.writeFileSync(out('certificates.json'), JSON.stringify({
   data: [{
     serial_no: serial,
     effective_time: '2025-01-01T00:00:00+08:00',
