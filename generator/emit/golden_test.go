@@ -105,9 +105,10 @@ func compareGolden(t *testing.T, want string, files map[string][]byte) {
 	}
 }
 
-// compileAll copies each case's expected output into a package inside the
-// module (a temporary folder removed afterwards) and runs go vet on them all
-// at once, offline.
+// compileAll copies each case's expected output, and the case's own
+// *_test.go files, into a package inside the module (a temporary folder
+// removed afterwards), then runs go test (which vets too) on them all at
+// once, offline.
 func compileAll(t *testing.T, names []string) {
 	if testing.Short() || len(names) == 0 {
 		return
@@ -117,20 +118,38 @@ func compileAll(t *testing.T, names []string) {
 		t.Fatal(err)
 	}
 	defer os.RemoveAll(root)
-	args := []string{"vet"}
+	args := []string{"test", "-count=1"}
 	for _, name := range names {
 		pkg := filepath.Join(root, name)
-		args = append(args, "./"+filepath.ToSlash(pkg))
-		os.MkdirAll(pkg, 0o755)
-		entries, _ := os.ReadDir(filepath.Join("testdata", name, "want"))
-		for _, e := range entries {
-			b, _ := os.ReadFile(filepath.Join("testdata", name, "want", e.Name()))
-			os.WriteFile(filepath.Join(pkg, strings.TrimSuffix(e.Name(), ".txt")), b, 0o644)
+		if err := os.MkdirAll(pkg, 0o755); err != nil {
+			t.Fatal(err)
 		}
+		copyFiles(t, filepath.Join("testdata", name, "want", "*.txt"), pkg)
+		copyFiles(t, filepath.Join("testdata", name, "*_test.go"), pkg)
+		args = append(args, "./"+filepath.ToSlash(pkg))
 	}
 	cmd := exec.Command("go", args...)
 	cmd.Env = append(os.Environ(), "GOPROXY=off")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Errorf("generated code does not compile:\n%s", out)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Errorf("generated code does not build or pass its tests:\n%s", out)
+	}
+	t.Logf("go %s:\n%s", strings.Join(args, " "), out)
+}
+
+// copyFiles copies the files matching pattern into dir, dropping ".txt".
+func copyFiles(t *testing.T, pattern, dir string) {
+	files, err := filepath.Glob(pattern)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, strings.TrimSuffix(filepath.Base(f), ".txt")), b, 0o644)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 }

@@ -36,7 +36,7 @@ func genHandlers(f *jen.File, ns []*model.Notification) {
 	f.Add(note("NotificationHandlers routes verified, decrypted notifications to typed handlers\nby event type. Serve them with Client.NotificationHandler."))
 	f.Type().Id("NotificationHandlers").StructFunc(func(g *jen.Group) {
 		for _, n := range ns {
-			g.Add(doc(n.Handler, "handles "+n.EventType+" ("+n.Summary+"), whose resource decrypts to a "+n.Payload.Name+".", ""))
+			g.Add(doc(n.Handler, "handles "+n.EventType+", "+n.Summary+"; the resource decrypts to a "+n.Payload.Name+".", ""))
 			g.Id(n.Handler).Func().Params(handlerArgs(jen.Op("*").Id(n.Payload.Name))...).Error()
 		}
 		g.Add(note("OnUnknown handles event types the spec does not declare, and declared ones\nwhose handler is nil. When it is nil too, Dispatch returns an error, so the\nnotification is answered with a failure and WeChat Pay sends it again later."))

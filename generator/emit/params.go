@@ -29,7 +29,7 @@ func genParamsStruct(f *jen.File, t *model.Type) {
 	f.Add(doc(t.Name, t.Doc, ""))
 	f.Type().Id(t.Name).StructFunc(func(g *jen.Group) {
 		for _, fd := range t.Fields {
-			g.Add(doc(fd.GoName, fd.Doc, deprecation(fd.Deprecated)))
+			g.Add(doc(fd.GoName, paramDoc(fd), deprecation(fd.Deprecated)))
 			g.Id(fd.GoName).Add(fieldType(fd))
 		}
 	})
@@ -57,18 +57,24 @@ func genQuery(f *jen.File, op *model.Operation) {
 	})
 }
 
-// genHeader declares (p *XParams) header() http.Header.
+// genHeader declares (p *XParams) header() (http.Header, error): the
+// header parameters validated, then set.
 func genHeader(f *jen.File, op *model.Operation) {
 	if len(op.HeaderParams) == 0 {
 		return
 	}
-	f.Add(note("header returns the header parameters."))
-	f.Func().Params(jen.Id("p").Op("*").Id(op.Params.Name)).Id("header").Params().Qual("net/http", "Header").BlockFunc(func(g *jen.Group) {
+	f.Add(note("header validates the header parameters and returns them."))
+	f.Func().Params(jen.Id("p").Op("*").Id(op.Params.Name)).Id("header").Params().Params(jen.Qual("net/http", "Header"), jen.Error()).BlockFunc(func(g *jen.Group) {
+		g.Id("v").Op(":=").Qual(runtime, "Validator").Values(jen.Dict{jen.Id("In"): jen.Lit("header")})
+		for _, p := range op.HeaderParams {
+			genParamChecks(g, p)
+		}
+		g.If(jen.Err().Op(":=").Id("v").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 		g.Id("h").Op(":=").Qual("net/http", "Header").Values()
 		for _, p := range op.HeaderParams {
 			g.Add(ifPresent(p, jen.Id("h").Dot("Set").Call(jen.Lit(p.Name), stringOf(p.Type, paramValue(p)))))
 		}
-		g.Return(jen.Id("h"))
+		g.Return(jen.Id("h"), jen.Nil())
 	})
 }
 
@@ -91,7 +97,11 @@ func genParamChecks(g *jen.Group, p *model.Param) {
 	if !needsChecks(p.Type) {
 		return
 	}
-	checks := func(g *jen.Group) { valueChecks(g, func() *jen.Statement { return paramValue(p) }, p.Type, p.Name) }
+	val := func() *jen.Statement { return paramValue(p) }
+	if p.Type.Kind == model.KindEnum {
+		val = func() *jen.Statement { return jen.Id("p").Dot(p.GoName) } // Valid works through the pointer
+	}
+	checks := func(g *jen.Group) { valueChecks(g, val, p.Type, p.Name) }
 	if p.Pointer {
 		g.If(jen.Id("p").Dot(p.GoName).Op("!=").Nil()).BlockFunc(checks)
 		return
@@ -105,4 +115,12 @@ func genAddQuery(f *jen.File) {
 		jen.If(jen.Id("q").Op("!=").Lit("")).Block(jen.Id("q").Op("+=").Lit("&")),
 		jen.Return(jen.Id("q").Op("+").Qual("net/url", "QueryEscape").Call(jen.Id("name")).Op("+").Lit("=").Op("+").Qual("net/url", "QueryEscape").Call(jen.Id("value"))),
 	)
+}
+
+// paramDoc is a parameter's description, or its wire name.
+func paramDoc(f *model.Field) string {
+	if f.Doc != "" {
+		return f.Doc
+	}
+	return "is the parameter \"" + f.JSONName + "\"."
 }

@@ -27,6 +27,10 @@ func genRequestBuilder(f *jen.File, n *model.Node, op *model.Operation) {
 			g.List(jen.Id("query"), jen.Err()).Op(":=").Id("params").Dot("query").Call()
 			g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 		}
+		if len(op.HeaderParams) > 0 {
+			g.List(jen.Id("header"), jen.Err()).Op(":=").Id("params").Dot("header").Call()
+			g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
+		}
 		g.Id("req").Op(":=").Op("&").Qual(runtime, "Request").Values(requestFields(op))
 		if op.Body != nil && !op.BodyRequired {
 			g.If(jen.Id("body").Op("!=").Nil()).Block(jen.Id("req").Dot("Body").Op("=").Id("body"))
@@ -68,7 +72,7 @@ func requestFields(op *model.Operation) jen.Dict {
 		d[jen.Id("Query")] = jen.Id("query")
 	}
 	if len(op.HeaderParams) > 0 {
-		d[jen.Id("Header")] = jen.Id("params").Dot("header").Call()
+		d[jen.Id("Header")] = jen.Id("header")
 	}
 	if op.Body != nil && op.BodyRequired {
 		d[jen.Id("Body")] = jen.Id("body")

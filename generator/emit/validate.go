@@ -8,8 +8,13 @@ import (
 
 // genValidateFile declares the patterns and the Validate methods.
 func genValidateFile(f *jen.File, api *model.API) bool {
-	for _, p := range api.Patterns {
-		f.Var().Id(p.GoName).Op("=").Qual("regexp", "MustCompile").Call(jen.Lit(p.Expr))
+	if len(api.Patterns) > 0 {
+		f.Add(note("Patterns of the spec (RE2), compiled once."))
+		f.Var().DefsFunc(func(g *jen.Group) {
+			for _, p := range api.Patterns {
+				g.Id(p.GoName).Op("=").Qual("regexp", "MustCompile").Call(jen.Lit(p.Expr))
+			}
+		})
 	}
 	found := len(api.Patterns) > 0
 	for _, t := range api.Types {
@@ -30,6 +35,7 @@ func genValidate(f *jen.File, t *model.Type) {
 		jen.Id("x").Dot("validate").Call(jen.Op("&").Id("v")),
 		jen.Return(jen.Id("v").Dot("Err").Call()),
 	)
+	f.Add(note("validate adds x's violations to v."))
 	f.Func().Params(jen.Id("x").Op("*").Id(t.Name)).Id("validate").Params(jen.Id("v").Op("*").Qual(runtime, "Validator")).BlockFunc(func(g *jen.Group) {
 		for _, fd := range t.Fields {
 			genFieldChecks(g, fd)
@@ -51,8 +57,8 @@ func genFieldChecks(g *jen.Group, fd *model.Field) {
 		return
 	}
 	val := func() *jen.Statement { return jen.Op("*").Add(sel()) }
-	if fd.Type.Kind == model.KindStruct {
-		val = sel // methods take the pointer
+	if fd.Type.Kind == model.KindStruct || fd.Type.Kind == model.KindEnum {
+		val = sel // methods work through the pointer
 	}
 	g.If(sel().Op("!=").Nil()).BlockFunc(func(g *jen.Group) {
 		valueChecks(g, val, fd.Type, fd.JSONName)
@@ -73,6 +79,8 @@ func needsChecks(t *model.Type) bool {
 		return true
 	case model.KindArray:
 		return len(t.Checks) > 0 || needsChecks(t.Elem)
+	case model.KindMap:
+		return needsChecks(t.Elem)
 	}
 	return len(t.Checks) > 0
 }
@@ -87,6 +95,8 @@ func valueChecks(g *jen.Group, e func() *jen.Statement, t *model.Type, name stri
 		g.If(jen.Op("!").Add(e()).Dot("Valid").Call()).Block(add(name, model.RuleEnum, t.Checks[0].Message))
 	case model.KindArray:
 		arrayChecks(g, e, t, name)
+	case model.KindMap:
+		mapChecks(g, e, t, name)
 	case model.KindString:
 		stringChecks(g, e, t.Checks, name)
 	default:
@@ -117,6 +127,17 @@ func arrayChecks(g *jen.Group, e func() *jen.Statement, t *model.Type, name stri
 	g.For(jen.Id("i").Op(":=").Range().Add(e())).BlockFunc(func(g *jen.Group) {
 		g.Id("v").Dot("EnterIndex").Call(jen.Id("i"))
 		valueChecks(g, elem, t.Elem, "")
+		g.Id("v").Dot("Leave").Call()
+	})
+	g.Id("v").Dot("Leave").Call()
+}
+
+// mapChecks checks every value of a map, named by its key.
+func mapChecks(g *jen.Group, e func() *jen.Statement, t *model.Type, name string) {
+	g.Id("v").Dot("Enter").Call(jen.Lit(name))
+	g.For(jen.List(jen.Id("k"), jen.Id("e")).Op(":=").Range().Add(e())).BlockFunc(func(g *jen.Group) {
+		g.Id("v").Dot("Enter").Call(jen.Id("k"))
+		valueChecks(g, func() *jen.Statement { return jen.Id("e") }, t.Elem, "")
 		g.Id("v").Dot("Leave").Call()
 	})
 	g.Id("v").Dot("Leave").Call()

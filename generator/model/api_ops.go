@@ -154,8 +154,10 @@ type Node struct {
 	// operations or parameter children.
 	Stateful bool
 	Pos      diag.Position
-	// firstOp is the operation that made the node, for messages.
+	// firstOp is the operation that made the node, for messages; clash is
+	// set on a node whose Go name a sibling already has (reported once).
 	firstOp *Operation
+	clash   bool
 }
 
 // Notification is a typed callback (x-wechatpay-event-type).

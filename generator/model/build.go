@@ -96,6 +96,17 @@ func (b *builder) pos(o *openapi3.Origin, ptr string) diag.Position {
 	return b.position(o, ptr)
 }
 
+// seqPos locates item i of a sequence-valued field (e.g. an enum value),
+// falling back to the element's own place.
+func (b *builder) seqPos(o *openapi3.Origin, field string, i int, ptr string) diag.Position {
+	p := b.pos(o, ptr)
+	if o != nil && i < len(o.Sequences[field]) {
+		loc := o.Sequences[field][i]
+		p.Line, p.Column = loc.Line, loc.Column
+	}
+	return p
+}
+
 // schemaOrigin prefers the reference's own place (a property written as
 // $ref) over the referenced schema's.
 func schemaOrigin(r *openapi3.SchemaRef) *openapi3.Origin {

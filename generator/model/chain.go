@@ -135,6 +135,7 @@ func (b *builder) checkSiblings(n *Node) {
 			prev := n.Children[i-1]
 			b.diags.Errorf(c.Pos, "rename one of the segments", "path segments %s and %s both map to Go name %s; first at %s",
 				c.path(), prev.path(), c.GoName, describe(prev.Pos))
+			c.clash = true
 		}
 	}
 }

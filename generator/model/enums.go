@@ -23,7 +23,7 @@ func (b *builder) fillEnum(t *Type, s *openapi3.Schema, ptr string) {
 		}
 		if prev, ok := seen[v.GoName]; ok {
 			b.diags.Errorf(v.Pos, "name them with x-enum-varnames",
-				"enum values %q and %q of %s both map to constant %s", prev.Value, v.Value, t.Name, v.GoName)
+				"enum values %q and %q of %s both map to constant %s", prev.Value, v.Value, t.describe(), v.GoName)
 			continue
 		}
 		seen[v.GoName] = v
@@ -36,7 +36,7 @@ func (b *builder) fillEnum(t *Type, s *openapi3.Schema, ptr string) {
 // enumValue makes one value; nil (with an error) when it has no Go name.
 func (b *builder) enumValue(t *Type, raw any, names []string, i int, ptr string, s *openapi3.Schema) *EnumValue {
 	value := fmt.Sprint(raw)
-	pos := b.pos(s.Origin, ptr)
+	pos := b.seqPos(s.Origin, "enum", i, ptr)
 	suffix := joinedName(value)
 	if i < len(names) {
 		suffix = names[i]

@@ -24,7 +24,7 @@ func loadSpec(t *testing.T, file string) *load.Spec {
 	if err != nil {
 		t.Fatalf("load %s: %v", file, err)
 	}
-	if err := doc.Validate(context.Background()); err != nil {
+	if err := doc.Validate(context.Background(), openapi3.DisableSchemaPatternValidation()); err != nil {
 		t.Fatalf("validate %s: %v", file, err)
 	}
 	return &load.Spec{Dir: filepath.Dir(abs), Files: []string{filepath.Base(abs)}, Doc: doc}

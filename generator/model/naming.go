@@ -131,8 +131,7 @@ func ArgName(s string) string {
 var generatedLocals = map[string]bool{
 	"n": true, "ctx": true, "opts": true, "body": true, "params": true,
 	"v": true, "rt": true, "req": true, "resp": true, "out": true, "path": true,
-	"query": true, "header": true, "apiv3": true, "http": true, "url": true,
-	"context": true, "strconv": true, "json": true, "regexp": true,
+	"query": true, "header": true, "apiv3": true, "strconv": true,
 }
 
 // lowerFirst lower-cases a leading initialism whole ("URL" -> "url",

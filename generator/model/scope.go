@@ -70,6 +70,9 @@ func (b *builder) claimTypes() {
 }
 
 func (b *builder) claimChain(n *Node) {
+	if n.clash {
+		return // reported as a segment clash
+	}
 	if n.Kind != NodeRoot {
 		b.claim(n.TypeName, "chain node "+n.path(), n.Pos)
 	}

@@ -19,7 +19,7 @@ func (b *builder) fillStruct(t *Type, s *openapi3.Schema, ptr string) {
 		if prev, ok := seen[f.GoName]; ok {
 			b.diags.Errorf(f.Pos, "rename one of them with x-go-name",
 				"property %q of %s maps to Go field %s, as does property %q at %s",
-				name, t.Name, f.GoName, prev.JSONName, describe(prev.Pos))
+				name, t.describe(), f.GoName, prev.JSONName, describe(prev.Pos))
 			continue
 		}
 		seen[f.GoName] = f
@@ -39,13 +39,16 @@ func (b *builder) field(t *Type, s *openapi3.Schema, name, ptr string) *Field {
 		return nil
 	}
 	if reservedFields[goName] {
-		b.diags.Errorf(pos, "rename it with x-go-name", "property %q of %s maps to Go field %s, which is a generated method", name, t.Name, goName)
+		b.diags.Errorf(pos, "rename it with x-go-name", "property %q of %s maps to Go field %s, which is a generated method", name, t.describe(), goName)
 		return nil
 	}
 	f := &Field{JSONName: name, GoName: goName, Required: slices.Contains(s.Required, name), Pos: pos}
 	f.Type = b.typeOf(r, use{owner: t.Name, field: goName, ptr: ptr})
 	if v := r.Value; v != nil {
-		f.Doc, f.Deprecated, f.Example = docOf(v), v.Deprecated, v.Example
+		f.Deprecated, f.Example = v.Deprecated, v.Example
+		if r.Ref == "" {
+			f.Doc = docOf(v) // a $ref's description is its type's
+		}
 	}
 	setPresence(f)
 	return f

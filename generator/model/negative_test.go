@@ -1,0 +1,43 @@
+package model
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/negative/<case>/want.txt")
+
+// TestNegative builds each broken spec of testdata/negative and compares
+// the diagnostics, one a line, with want.txt.
+func TestNegative(t *testing.T) {
+	dirs, err := filepath.Glob("testdata/negative/*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			api, diags := Build(loadSpec(t, filepath.Join(dir, "spec.yaml")), Options{})
+			if api != nil || !diags.HasErrors() {
+				t.Fatalf("Build succeeded; want errors (diagnostics: %v)", diags)
+			}
+			got := diags.Error() + "\n"
+			want := filepath.Join(dir, "want.txt")
+			if *update {
+				os.WriteFile(want, []byte(got), 0o644)
+				return
+			}
+			b, err := os.ReadFile(want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d := cmp.Diff(strings.ReplaceAll(string(b), "\r\n", "\n"), got); d != "" {
+				t.Errorf("diagnostics differ (-want +got):\n%s", d)
+			}
+		})
+	}
+}
