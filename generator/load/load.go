@@ -42,6 +42,7 @@ package load
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -49,6 +50,7 @@ import (
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v4"
 
 	"github.com/wxpaygen/wxpaygen/generator/diag"
 )
@@ -202,6 +204,20 @@ func (s *Spec) loadOne(abs string) (doc *openapi3.T, diags diag.List) {
 	l.IsExternalRefsAllowed = true
 	l.ReadFromURIFunc = s.readFromURI
 	doc, err := l.LoadFromFile(abs)
+	var les *yaml.LoadErrors
+	if errors.As(err, &les) && len(les.Errors) > 0 {
+		// The YAML does not fit the OpenAPI types (a list where an object
+		// belongs, ...): one diagnostic per place.
+		for _, e := range les.Errors {
+			msg, ptr := e.Message, ""
+			if i := strings.LastIndex(msg, " in /"); i >= 0 {
+				msg, ptr = msg[:i], msg[i+len(" in "):]
+			}
+			diags.Errorf(diag.Position{File: file, Line: e.Mark.Line, Column: e.Mark.Column, Pointer: ptr}, "fix the document so it is valid OpenAPI 3.0",
+				"cannot load: %s", msg)
+		}
+		return nil, diags
+	}
 	if err != nil {
 		diags = append(diags, diag.Diagnostic{
 			Pos:      diag.Position{File: file, Line: lineOf(err.Error())},

@@ -187,3 +187,40 @@ func TestReaderRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestSymlinkOutside: a $ref to a symlink under the folder that points
+// outside it is refused like any other outside ref.
+func TestSymlinkOutside(t *testing.T) {
+	root := t.TempDir()
+	spec := filepath.Join(root, "spec")
+	if err := os.Mkdir(spec, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(root, "secret.yaml"), []byte("Thing:\n  type: string\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(filepath.Join(root, "secret.yaml"), filepath.Join(spec, "link.yml.txt")); err != nil {
+		t.Skip("no symlinks:", err)
+	}
+	api := `openapi: 3.0.3
+info: {title: a, version: "1"}
+paths:
+  /x:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema:
+                $ref: 'link.yml.txt#/Thing'
+`
+	if err := os.WriteFile(filepath.Join(spec, "api.yaml"), []byte(api), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(spec)
+	want := `api.yaml:12:23: error: $ref "link.yml.txt#/Thing" refused: it resolves (through a symlink) outside the spec folder`
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("err = %v, want %s...", err, want)
+	}
+}

@@ -48,6 +48,9 @@ func (s *Spec) merge(docs []*openapi3.T) (*openapi3.T, diag.List) {
 		if out.Extensions == nil {
 			out.Extensions = doc.Extensions
 		}
+		if doc.Paths != nil && out.Paths.Extensions == nil {
+			out.Paths.Extensions = doc.Paths.Extensions
+		}
 		if out.ExternalDocs == nil {
 			out.ExternalDocs = doc.ExternalDocs
 		}
