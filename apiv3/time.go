@@ -78,3 +78,20 @@ func (e *timeError) Error() string {
 }
 
 func (e *timeError) Unwrap() error { return e.err }
+
+// ParseTime reads an RFC 3339 date-time such as 2015-05-20T13:29:35.120+08:00.
+func ParseTime(s string) (Time, error) {
+	var t Time
+	err := t.UnmarshalText([]byte(s))
+	return t, err
+}
+
+// MustParseTime is ParseTime for constants in examples and tests: it panics
+// when s is not RFC 3339.
+func MustParseTime(s string) Time {
+	t, err := ParseTime(s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}

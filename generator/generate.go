@@ -1,0 +1,77 @@
+// Package generator turns OpenAPI 3 descriptions of WeChat Pay APIv3
+// endpoints into a typed, chainable, signed Go client.
+//
+// It runs in stages, each in its own package: load (read, merge and validate
+// the spec files) -> model (every Go decision: names, types, validation, the
+// chain) -> emit (Go source through jennifer) and docs (Markdown through
+// text/template). Generate returns every output file in memory; Write puts
+// them on disk only after generation succeeded, so a broken spec never
+// half-writes a package.
+package generator
+
+import (
+	"fmt"
+
+	"github.com/wxpaygen/wxpaygen/generator/diag"
+	"github.com/wxpaygen/wxpaygen/generator/docs"
+	"github.com/wxpaygen/wxpaygen/generator/emit"
+	"github.com/wxpaygen/wxpaygen/generator/load"
+	"github.com/wxpaygen/wxpaygen/generator/model"
+)
+
+// Options says what to generate.
+type Options struct {
+	// Spec is a spec file or a folder whose top-level *.yaml and *.yml
+	// files are merged.
+	Spec string
+	// Package is the name of the generated Go package.
+	Package string
+	// Strict turns warnings into errors.
+	Strict bool
+}
+
+// Generate loads the spec, builds the model and renders every output file.
+// The returned list holds warnings (and, on failure, the errors); err is
+// non-nil when nothing may be written. Diagnostic positions are relative to
+// the spec folder.
+func Generate(opts Options) (Files, diag.List, error) {
+	if opts.Package == "" {
+		opts.Package = "wechatpay"
+	}
+	spec, err := load.Load(opts.Spec)
+	if err != nil {
+		return nil, asList(err), err
+	}
+	list := spec.Lint()
+	api, built := model.Build(spec, model.Options{})
+	list = append(list, built...)
+	list.Sort()
+	if opts.Strict {
+		for i := range list {
+			list[i].Severity = diag.Error
+		}
+	}
+	if err := list.Err(); err != nil {
+		return nil, list, err
+	}
+	out, err := emit.Go(api, opts.Package)
+	if err != nil {
+		return nil, list, fmt.Errorf("emit: %w", err)
+	}
+	pages, err := docs.Render(api, opts.Package)
+	if err != nil {
+		return nil, list, fmt.Errorf("docs: %w", err)
+	}
+	files := Files(out)
+	for name, b := range pages {
+		files["docs/"+name] = b
+	}
+	return files, list, nil
+}
+
+func asList(err error) diag.List {
+	if l, ok := err.(diag.List); ok {
+		return l
+	}
+	return diag.List{{Severity: diag.Error, Message: err.Error()}}
+}
