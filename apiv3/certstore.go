@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"sort"
 	"sync"
 	"time"
@@ -357,6 +358,20 @@ func diffSerials(old, cur map[string]*x509.Certificate) CertificateRotation {
 // settingsCertificateStore returns the store configured on s, if any.
 func settingsCertificateStore(s *settings) *CertificateStore { return s.certStore }
 
+// FetchCertificates performs GET /v3/certificates and returns the answer
+// without verifying it: it is the CertificateFetcher of a store serving c
+// (the store decrypts the certificates and verifies the answer with them).
+// Do not use the answer otherwise.
+func (c *Client) FetchCertificates(ctx context.Context) (*Response, error) {
+	return c.Do(ctx, &Request{
+		Method:           http.MethodGet,
+		Template:         "/v3/certificates",
+		Path:             "/v3/certificates",
+		Idempotent:       true,
+		UnsignedResponse: true, // verified by the store
+	}, nil)
+}
+
 // WithCertificateStore makes the client look up platform certificates it
 // does not hold in store (certificate mode, for merchants that still have
 // platform certificates). With a store, no static verification material is
@@ -367,7 +382,7 @@ func settingsCertificateStore(s *settings) *CertificateStore { return s.certStor
 //
 //	var c *wechatpay.Client
 //	store, err := apiv3.NewCertificateStore(func(ctx context.Context) (*apiv3.Response, error) {
-//		return c.DownloadCertificates(ctx) // GET /v3/certificates, unverified
+//		return c.Runtime().FetchCertificates(ctx)
 //	}, cfg.APIv3Key)
 //	...
 //	c, err = wechatpay.NewClient(cfg, apiv3.WithCertificateStore(store))

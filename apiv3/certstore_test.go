@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -341,4 +343,66 @@ func TestCertificateStoreSurvivesPanickingFetch(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the store stayed locked after a panicking fetch")
 	}
+}
+
+// TestCertificateStoreOverLoopback: a client with only a store downloads the
+// certificates through FetchCertificates from a loopback server, then
+// verifies a response signed with the downloaded certificate.
+func TestCertificateStoreOverLoopback(t *testing.T) {
+	cr := secCertResponse(t)
+	cardBody, _ := secResponseFixture(t, testkeys.PlatformSerial)
+	var certCalls atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := secVerifyRequest(r); err != nil {
+			t.Errorf("%s: %v", r.URL, err)
+		}
+		switch r.URL.Path {
+		case "/v3/certificates":
+			certCalls.Add(1)
+			for k, v := range cr.Header {
+				w.Header()[k] = v
+			}
+			w.Write(cr.Body)
+		case "/v3/discount-card/cards/CARD-001":
+			for k, v := range cardBody {
+				w.Header()[k] = v
+			}
+			w.Write(secFixture(t, "response_body.json"))
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+
+	var c *Client
+	store, err := NewCertificateStore(func(ctx context.Context) (*Response, error) { return c.FetchCertificates(ctx) }, testkeys.APIv3Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := secCertOnlyConfig()
+	cfg.BaseURL = srv.URL
+	c, err = NewClient(cfg, WithCertificateStore(store), WithClock(func() time.Time { return secNow }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out map[string]any
+	res, err := c.Do(context.Background(), &Request{Method: "GET", Template: "/v3/discount-card/cards/{out_card_code}", Path: "/v3/discount-card/cards/CARD-001"}, &out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.StatusCode != 200 || out["state"] != "ONGOING" || certCalls.Load() != 1 {
+		t.Errorf("status %d, body %v, %d certificate downloads", res.StatusCode, out, certCalls.Load())
+	}
+}
+
+// secVerifyRequest checks the merchant signature of a request, as WeChat Pay
+// does.
+func secVerifyRequest(r *http.Request) error {
+	m := secAuthRE.FindStringSubmatch(r.Header.Get("Authorization"))
+	if m == nil {
+		return errors.New("bad Authorization")
+	}
+	body, _ := io.ReadAll(r.Body)
+	msg := r.Method + "\n" + r.URL.RequestURI() + "\n" + m[3] + "\n" + m[2] + "\n" + string(body) + "\n"
+	return secVerifyMerchant([]byte(msg), m[5])
 }
