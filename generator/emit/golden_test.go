@@ -69,6 +69,10 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			compareGolden(t, filepath.Join(dir, "want"), files)
+			again, _ := model.Build(loadSpec(t, dir), model.Options{})
+			if files2, _ := Go(again, "wechatpay"); !cmp.Equal(files, files2) {
+				t.Error("a second run generated different output")
+			}
 			built = append(built, name)
 		})
 	}

@@ -2,6 +2,40 @@
 // decision (names, Go types, enums, validation rules, the chain tree, name
 // clashes) is made here, once, and every node remembers where in the spec it
 // came from. The emitters (Go code and Markdown docs) only read the model.
+//
+// The decisions, in one place:
+//
+//   - Names: GoName splits words and maps each through the initialisms table
+//     (initialisms.go); x-go-name wins verbatim. Inline objects and enums are
+//     named parent type + field (array items too: Card.objectives[] is
+//     CardObjectives); inline request/response bodies operation + "Request" /
+//     "Response". Any two declarations with one Go name are a located error
+//     naming both.
+//   - Types: component objects with properties and string enums become named
+//     types; other component schemas (scalars, arrays, maps) are written where
+//     used. integer is int64 unless format int32; number float64; date-time
+//     apiv3.Time; additionalProperties a map; an object without properties, or
+//     a schema without type, json.RawMessage (the bytes as sent); oneOf/anyOf/
+//     allOf (but a lone allOf) json.RawMessage with a warning.
+//   - Presence: required fields are values; optional scalars, enums, times,
+//     structs and x-go-type fields are pointers with omitempty; optional slices,
+//     maps and raw JSON are plain with omitempty. A required struct that would
+//     contain itself is a pointer.
+//   - Validation: only structs reachable from a request body get Validate.
+//     "required" is checked only where Go can tell absence (nil slices, maps,
+//     raw JSON, cycle-breaking pointers); a required string is always present,
+//     and its emptiness is minLength's business. Lengths count code points;
+//     every request string refuses 4-byte UTF-8; patterns are RE2 (an invalid
+//     one is a located error). Responses are never validated.
+//   - Enums: constants are the type name + the value's Go name (or its
+//     x-enum-varnames entry); two values with one constant are an error.
+//   - Chain: one node per path segment; a parameter method that a static
+//     sibling's field name already has is prefixed "By"; a trailing slash
+//     adds no hop.
+//   - Notifications: callbacks with x-wechatpay-event-type and
+//     x-wechatpay-resource; a known event whose handler is nil goes to
+//     OnUnknown, and without OnUnknown Dispatch returns an error (so WeChat Pay
+//     retries it).
 package model
 
 import "github.com/wxpaygen/wxpaygen/generator/diag"

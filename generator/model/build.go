@@ -73,9 +73,7 @@ func (b *builder) finish() {
 	byName := func(a, c *Type) int { return cmp.Compare(a.Name, c.Name) }
 	slices.SortStableFunc(b.api.Types, byName)
 	slices.SortFunc(b.api.Notifications, func(a, c *Notification) int { return cmp.Compare(a.GoName, c.GoName) })
-	for _, p := range b.patterns {
-		b.api.Patterns = append(b.api.Patterns, p)
-	}
+	b.api.Patterns = b.usedPatterns()
 	slices.SortFunc(b.api.Patterns, func(a, c *Pattern) int { return cmp.Compare(a.GoName, c.GoName) })
 	b.claimNames()
 }

@@ -22,7 +22,7 @@ func (b *builder) declareComponents() {
 	for _, name := range sortedKeys(b.doc.Components.Schemas) {
 		ref := b.doc.Components.Schemas[name]
 		s := ref.Value
-		if s == nil || !isNamedShape(s) {
+		if s == nil || !isNamedShape(s) || s.Extensions[extGoType] != nil {
 			continue
 		}
 		ptr := pointer("/components/schemas", name)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"regexp"
+	"slices"
 	"strconv"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -192,5 +193,43 @@ func markReach(t *Type) {
 		for _, f := range t.Fields {
 			markReach(f.Type)
 		}
+	}
+}
+
+// usedPatterns are the patterns a generated check uses: those of validated
+// structs and of parameters (a response-only pattern is not compiled).
+func (b *builder) usedPatterns() []*Pattern {
+	used := map[*Pattern]bool{}
+	for _, t := range b.api.Types {
+		if t.Validate {
+			for _, f := range t.Fields {
+				markPatterns(f.Type, used)
+			}
+		}
+	}
+	for _, op := range b.api.Operations {
+		for _, p := range slices.Concat(op.PathParams, op.QueryParams, op.HeaderParams) {
+			markPatterns(p.Type, used)
+		}
+	}
+	var ps []*Pattern
+	for p := range used {
+		ps = append(ps, p)
+	}
+	return ps
+}
+
+// markPatterns marks the patterns of an unnamed type and its elements.
+func markPatterns(t *Type, used map[*Pattern]bool) {
+	if t.Kind.Named() {
+		return
+	}
+	for _, c := range t.Checks {
+		if c.Pattern != nil {
+			used[c.Pattern] = true
+		}
+	}
+	if t.Elem != nil {
+		markPatterns(t.Elem, used)
 	}
 }
