@@ -155,7 +155,7 @@ func verifySigned(h http.Header, body []byte, now time.Time, maxSkew time.Durati
 		}
 	}
 	if len(missing) > 0 {
-		return fail(serial, fmt.Errorf("%w: %s absent, empty, repeated or holding control characters", ErrMissingSignatureHeaders, strings.Join(missing, ", ")))
+		return fail(serial, fmt.Errorf("%w: %s absent (stripped by a proxy?), empty, repeated or holding control characters", ErrMissingSignatureHeaders, strings.Join(missing, ", ")))
 	}
 	if t, ok := headerValue(h, HeaderSignatureType); ok && t != AuthorizationScheme || !ok && len(h.Values(HeaderSignatureType)) > 0 {
 		return fail(serial, fmt.Errorf("%w: %s %q is not %s", ErrBadSignature, HeaderSignatureType, printable(t), AuthorizationScheme))
@@ -197,8 +197,17 @@ func verifySigned(h http.Header, body []byte, now time.Time, maxSkew time.Durati
 
 // headerValue returns the single value of the header k; ok is false when it
 // is absent, empty, repeated, or holds a control or non-ASCII character.
+// Keys that are not in canonical form (a map built by a framework or from a
+// serverless event, "wechatpay-signature") are found too.
 func headerValue(h http.Header, k string) (string, bool) {
 	vs := h.Values(k)
+	if len(vs) == 0 {
+		for hk, hv := range h {
+			if strings.EqualFold(hk, k) {
+				vs = append(vs, hv...)
+			}
+		}
+	}
 	if len(vs) != 1 || vs[0] == "" {
 		return "", false
 	}

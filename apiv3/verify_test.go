@@ -292,3 +292,21 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	}
 }
+
+// A header map with lower-case keys, as some frameworks and serverless
+// events deliver it, verifies.
+func TestVerifyNonCanonicalHeaderKeys(t *testing.T) {
+	c := secCredentials(t, secConfig())
+	h0, body := secResponseFixture(t, testkeys.PublicKeyID)
+	h := http.Header{}
+	for k, v := range h0 {
+		h[strings.ToLower(k)] = v
+	}
+	if err := c.verify(h, body); err != nil {
+		t.Error(err)
+	}
+	h["wechatpay-nonce"] = append(h["wechatpay-nonce"], "WECHATPAY-NONCE")
+	if err := c.verify(h, body); !errors.Is(err, ErrMissingSignatureHeaders) {
+		t.Errorf("repeated lower-case header: %v", err)
+	}
+}
