@@ -111,13 +111,15 @@ func compareGolden(t *testing.T, want string, files map[string][]byte) {
 
 // compileAll copies each case's expected output, and the case's own
 // *_test.go files, into a package inside the module (a temporary folder
-// removed afterwards), then runs go test (which vets too) on them all at
-// once, offline.
+// under testdata, removed afterwards), then runs go test (which vets too) on
+// them all at once, offline.
 func compileAll(t *testing.T, names []string) {
 	if testing.Short() || len(names) == 0 {
 		return
 	}
-	root, err := os.MkdirTemp(".", "build-")
+	// Inside testdata, so that "./..." patterns of go commands running
+	// meanwhile never see the temporary packages.
+	root, err := os.MkdirTemp("testdata", "build-")
 	if err != nil {
 		t.Fatal(err)
 	}
