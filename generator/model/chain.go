@@ -44,6 +44,7 @@ func (b *builder) child(n *Node, seg string, op *Operation) *Node {
 	}
 	for _, c := range n.Children {
 		if c.Segment == seg {
+			b.checkParamType(c, op)
 			return c
 		}
 		if isParam && c.Kind == NodeParam {
@@ -107,6 +108,7 @@ func (b *builder) nameNodes(n *Node) {
 		c.TypeName = n.typePrefix() + c.GoName
 		c.Carried = slices.Clone(n.Carried)
 		if c.Kind == NodeParam {
+			b.checkCarried(c)
 			c.Carried = append(c.Carried, c)
 		}
 		b.nameNodes(c)
@@ -166,7 +168,13 @@ func (b *builder) finishOperations() {
 func (b *builder) paramsType(op *Operation) *Type {
 	t := &Type{Kind: KindStruct, Name: op.Node.TypeName + op.Method.GoName() + "Params", Pos: op.Pos,
 		Doc: fmt.Sprintf("holds the query and header parameters of %s.", op.describe())}
+	seen := map[string]*Param{}
 	for _, p := range slices.Concat(op.QueryParams, op.HeaderParams) {
+		if prev := seen[p.GoName]; prev != nil {
+			b.diags.Errorf(p.Pos, "rename one of them with x-go-name", "parameters %q and %q of %s both map to Go field %s", prev.Name, p.Name, op.describe(), p.GoName)
+			continue
+		}
+		seen[p.GoName] = p
 		t.Fields = append(t.Fields, &Field{JSONName: p.Name, GoName: p.GoName, Type: p.Type, Required: p.Required,
 			Pointer: p.Pointer, Doc: p.Doc, Deprecated: p.Deprecated, Example: p.Example, Pos: p.Pos})
 	}
@@ -204,4 +212,27 @@ func exampleArg(p *Param, name string) string {
 		return strconv.Quote(fmt.Sprint(p.Example))
 	}
 	return fmt.Sprint(p.Example)
+}
+
+// checkParamType reports an operation whose parameter at a shared node has
+// another Go type than the one the node was made with.
+func (b *builder) checkParamType(c *Node, op *Operation) {
+	if c.Kind != NodeParam {
+		return
+	}
+	p := op.pathParam(c.Param)
+	if p != nil && (p.Type.Kind != c.Type.Kind || p.Type.Name != c.Type.Name) {
+		b.diags.Errorf(p.Pos, "give the parameter one schema in all paths",
+			"path parameter {%s} of %s is a %s here but a %s in %s", c.Param, op.describe(), p.Type.Kind, c.Type.Kind, c.firstOp.describe())
+	}
+}
+
+// checkCarried reports a parameter whose Go name an ancestor parameter
+// already carries.
+func (b *builder) checkCarried(c *Node) {
+	for _, a := range c.Carried {
+		if a.ArgName == c.ArgName {
+			b.diags.Errorf(c.Pos, "rename one of them with x-go-name", "path parameters {%s} and {%s} of %s both map to %s", a.Param, c.Param, c.path(), c.ArgName)
+		}
+	}
 }
