@@ -7,6 +7,7 @@ import (
 	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -46,7 +47,17 @@ type Resource struct {
 // Server.EncryptNotification for the server's clock and serial.
 func EncryptNotification(t testing.TB, apiv3Key, eventType string, plaintext []byte) (http.Header, []byte) {
 	t.Helper()
-	return encryptNotification(t, apiv3Key, eventType, plaintext, time.Now(), testkeys.PublicKeyID, PlatformKey())
+	h, body, err := BuildNotification(apiv3Key, eventType, plaintext)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, body
+}
+
+// BuildNotification is EncryptNotification for code without a testing.TB,
+// such as runnable examples.
+func BuildNotification(apiv3Key, eventType string, plaintext []byte) (http.Header, []byte, error) {
+	return encryptNotification(apiv3Key, eventType, plaintext, time.Now(), testkeys.PublicKeyID, PlatformKey())
 }
 
 // EncryptNotification is the package function with the server's clock,
@@ -57,21 +68,24 @@ func (s *Server) EncryptNotification(t testing.TB, apiv3Key, eventType string, p
 	if s.opts.Mode == Certificate {
 		serial = s.opts.PlatformSerial
 	}
-	return encryptNotification(t, apiv3Key, eventType, plaintext, s.opts.Clock(), serial, s.opts.PlatformKey)
+	h, body, err := encryptNotification(apiv3Key, eventType, plaintext, s.opts.Clock(), serial, s.opts.PlatformKey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h, body
 }
 
-func encryptNotification(t testing.TB, apiv3Key, eventType string, plaintext []byte, now time.Time, serial string, key *rsa.PrivateKey) (http.Header, []byte) {
-	t.Helper()
+func encryptNotification(apiv3Key, eventType string, plaintext []byte, now time.Time, serial string, key *rsa.PrivateKey) (http.Header, []byte, error) {
 	if len(apiv3Key) != 32 {
-		t.Fatalf("wxtest: APIv3 key has %d bytes, want 32", len(apiv3Key))
+		return nil, nil, fmt.Errorf("wxtest: APIv3 key has %d bytes, want 32", len(apiv3Key))
 	}
 	block, err := aes.NewCipher([]byte(apiv3Key))
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	gcm, err := cipher.NewGCM(block)
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	original := strings.ToLower(eventType)
 	if i := strings.IndexByte(original, '.'); i >= 0 {
@@ -95,13 +109,13 @@ func encryptNotification(t testing.TB, apiv3Key, eventType string, plaintext []b
 	}
 	body, err := json.Marshal(env)
 	if err != nil {
-		t.Fatal(err)
+		return nil, nil, err
 	}
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
 	h.Set("Request-ID", randomString(32))
 	signHeader(h, body, key, now, serial)
-	return h, body
+	return h, body, nil
 }
 
 var beijing = time.FixedZone("CST", 8*3600)
