@@ -121,8 +121,8 @@ type Type struct {
 	// Validate enforces for a value of this type.
 	Limits Limits
 	Checks []Check
-	// Validate is set on structs reachable from a request body or a
-	// notification-free request: they get Validate/validate methods.
+	// Validate is set on structs reachable from a request body: they get
+	// Validate/validate methods.
 	Validate bool
 	Pos      diag.Position
 }
