@@ -46,12 +46,19 @@ func genValidate(f *jen.File, t *model.Type) {
 // genFieldChecks checks one field: presence, then (when present) its value.
 func genFieldChecks(g *jen.Group, fd *model.Field) {
 	sel := func() *jen.Statement { return jen.Id("x").Dot(fd.GoName) }
-	if fd.RequiredCheck {
-		g.If(sel().Op("==").Nil()).Block(add(fd.JSONName, model.RuleRequired, "is required"))
+	required := add(fd.JSONName, model.RuleRequired, "is required")
+	switch {
+	case fd.RequiredCheck && !needsChecks(fd.Type):
+		g.If(sel().Op("==").Nil()).Block(required)
+	case fd.RequiredCheck: // one violation for an absent field, not one per rule
+		g.If(sel().Op("==").Nil()).Block(required).Else().BlockFunc(func(g *jen.Group) { presentChecks(g, fd, sel) })
+	case needsChecks(fd.Type):
+		presentChecks(g, fd, sel)
 	}
-	if !needsChecks(fd.Type) {
-		return
-	}
+}
+
+// presentChecks checks a field's value, when the field is present.
+func presentChecks(g *jen.Group, fd *model.Field, sel func() *jen.Statement) {
 	if !fd.Pointer {
 		valueChecks(g, sel, fd.Type, fd.JSONName)
 		return

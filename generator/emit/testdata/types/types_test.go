@@ -62,7 +62,7 @@ func TestRequiredSlice(t *testing.T) {
 	s := validShape()
 	s.Tags = nil
 	var ve *apiv3.ValidationError
-	if !errors.As(s.Validate(), &ve) || ve.Violations[0].Rule != "required" || ve.Violations[0].Field != "tags" {
+	if !errors.As(s.Validate(), &ve) || len(ve.Violations) != 1 || ve.Violations[0].Rule != "required" || ve.Violations[0].Field != "tags" {
 		t.Fatalf("got %v", ve)
 	}
 }
