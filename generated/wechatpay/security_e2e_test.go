@@ -84,13 +84,17 @@ func TestMisbehavingServerIsRefused(t *testing.T) {
 		{"timestamp changed", func(r *wxtest.TamperedResponse) {
 			r.Header.Set("Wechatpay-Timestamp", bump(r.Header.Get("Wechatpay-Timestamp")))
 		}, apiv3.ErrBadSignature},
-		{"nonce changed", func(r *wxtest.TamperedResponse) { r.Header.Set("Wechatpay-Nonce", bump(r.Header.Get("Wechatpay-Nonce"))) }, apiv3.ErrBadSignature},
+		{"nonce changed", func(r *wxtest.TamperedResponse) {
+			r.Header.Set("Wechatpay-Nonce", bump(r.Header.Get("Wechatpay-Nonce")))
+		}, apiv3.ErrBadSignature},
 		{"signature changed", func(r *wxtest.TamperedResponse) {
 			s := []byte(r.Header.Get("Wechatpay-Signature"))
 			s[5] = map[bool]byte{true: 'B', false: 'A'}[s[5] == 'A']
 			r.Header.Set("Wechatpay-Signature", string(s))
 		}, apiv3.ErrBadSignature},
-		{"unknown serial", func(r *wxtest.TamperedResponse) { r.Header.Set("Wechatpay-Serial", "PUB_KEY_ID_00000000000000000000000000000000") }, apiv3.ErrUnknownSerial},
+		{"unknown serial", func(r *wxtest.TamperedResponse) {
+			r.Header.Set("Wechatpay-Serial", "PUB_KEY_ID_00000000000000000000000000000000")
+		}, apiv3.ErrUnknownSerial},
 		{"signature headers stripped", func(r *wxtest.TamperedResponse) {
 			r.Header.Del("Wechatpay-Signature")
 			r.Header.Del("Wechatpay-Timestamp")
