@@ -28,9 +28,10 @@ type Client struct {
 	backupURL  *url.URL
 	httpClient *http.Client
 
-	auth      authority // c.creds in production; tests may replace it
-	basePath  string    // escaped path prefix of baseURL, without a trailing "/"
-	userAgent string
+	auth       authority // c.creds in production; tests may replace it
+	basePath   string    // escaped path prefix of baseURL, without a trailing "/"
+	backupPath string    // the same for backupURL
+	userAgent  string
 }
 
 // authority is what the transport needs from credentials. It is satisfied by
@@ -46,6 +47,12 @@ type authority interface {
 // sends to cfg.BaseURL (DefaultBaseURL when empty). A base URL must use https
 // unless its host is loopback, and must not carry a query, a fragment or
 // user information; a path in it is put before every request path.
+//
+// Repeatable requests fail over to cfg.BackupBaseURL after a connection
+// error (see RetryPolicy). When it is empty the backup is
+// DefaultBackupBaseURL if BaseURL is empty or DefaultBaseURL too; a client
+// given any other BaseURL (a sandbox, a proxy) has no backup unless one is
+// set, so that it never fails over from a test server to WeChat Pay.
 func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	s := defaultSettings()
 	for _, o := range opts {
@@ -62,13 +69,21 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	if strings.ContainsAny(s.userAgent, "\r\n") {
 		return nil, errors.New("apiv3: WithUserAgent: the product must not contain line breaks")
 	}
+	retry, err := s.retry.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	s.retry = retry
 	base, err := parseBaseURL("BaseURL", cfg.BaseURL, DefaultBaseURL)
 	if err != nil {
 		return nil, err
 	}
-	backup, err := parseBaseURL("BackupBaseURL", cfg.BackupBaseURL, DefaultBackupBaseURL)
-	if err != nil {
-		return nil, err
+	backup := base
+	if cfg.BackupBaseURL != "" || cfg.BaseURL == "" || cfg.BaseURL == DefaultBaseURL {
+		backup, err = parseBaseURL("BackupBaseURL", cfg.BackupBaseURL, DefaultBackupBaseURL)
+		if err != nil {
+			return nil, err
+		}
 	}
 	c := &Client{
 		settings:   s,
@@ -76,6 +91,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		backupURL:  backup,
 		httpClient: s.httpClient,
 		basePath:   strings.TrimSuffix(base.EscapedPath(), "/"),
+		backupPath: strings.TrimSuffix(backup.EscapedPath(), "/"),
 		userAgent:  userAgent(s.userAgent),
 	}
 	if c.httpClient == nil {
@@ -141,6 +157,9 @@ func isLoopback(host string) bool {
 
 func defaultHTTPClient() *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
+	// A host that does not answer fails over to the backup within
+	// defaultDialTimeout instead of the transport's 30 s.
+	t.DialContext = (&net.Dialer{Timeout: defaultDialTimeout, KeepAlive: 30 * time.Second}).DialContext
 	t.TLSHandshakeTimeout = 10 * time.Second
 	t.ResponseHeaderTimeout = defaultTimeout
 	t.ExpectContinueTimeout = time.Second

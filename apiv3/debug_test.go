@@ -88,13 +88,19 @@ func TestDebugHook(t *testing.T) {
 		}
 	}
 
-	// Transport errors are reported too, without a response.
+	// Transport errors are reported too, without a response: one event per
+	// attempt of a retried GET.
 	events = nil
 	srv.Close()
 	if _, err := c.Do(context.Background(), &Request{Method: "GET", Path: "/v3/down"}, nil); err == nil {
 		t.Fatal("no error from a closed server")
 	}
-	if len(events) != 1 || events[0].Err == nil || events[0].StatusCode != 0 || events[0].ResponseHeader != nil {
-		t.Errorf("transport-error events = %+v", events)
+	if len(events) != DefaultRetryMaxAttempts {
+		t.Errorf("%d transport-error events, want one per attempt (%d)", len(events), DefaultRetryMaxAttempts)
+	}
+	for _, ev := range events {
+		if ev.Err == nil || ev.StatusCode != 0 || ev.ResponseHeader != nil {
+			t.Errorf("transport-error event = %+v", ev)
+		}
 	}
 }

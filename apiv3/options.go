@@ -22,10 +22,12 @@ type settings struct {
 	debug        func(DebugEvent)       // WithDebugHook (Authorization and keys redacted)
 	maxBodyBytes int64                  // WithMaxResponseBytes (default 8 MiB)
 	certStore    *CertificateStore      // WithCertificateStore (certstore.go); nil for none
+	retry        RetryPolicy            // WithRetry, WithoutRetry (retry.go); defaults filled by NewClient
 }
 
 const (
-	defaultTimeout      = 30 * time.Second
+	defaultTimeout      = 30 * time.Second // one attempt: sending and reading the response
+	defaultDialTimeout  = 10 * time.Second // connecting, before failing over
 	defaultMaxBodyBytes = 8 << 20
 )
 
@@ -38,8 +40,11 @@ func defaultSettings() settings {
 }
 
 // WithHTTPClient sends requests through hc instead of the client NewClient
-// builds (30 s overall timeout, TLS 1.2 or later). Use it to add tracing,
-// metrics or a proxy through hc.Transport. A nil hc keeps the default.
+// builds (30 s timeout per attempt, 10 s to connect, TLS 1.2 or later, no
+// redirects). Use it to add tracing, metrics or a proxy through
+// hc.Transport. hc.Timeout bounds each attempt, not the whole call with its
+// retries; bound that with the context or WithTimeout. A nil hc keeps the
+// default.
 func WithHTTPClient(hc *http.Client) Option {
 	return func(s *settings) { s.httpClient = hc }
 }
@@ -81,7 +86,8 @@ func InsecureSkipResponseVerification() Option {
 	return func(s *settings) { s.skipVerify = true }
 }
 
-// WithDebugHook calls hook once for every request sent, with the request and
+// WithDebugHook calls hook once for every request sent (every attempt of a
+// retried call), with the request and
 // the response as they crossed the wire. The signature in Authorization and
 // the Wechatpay-Signature header are redacted; bodies are passed as they are.
 // The hook runs on the calling goroutine and must not keep or modify the
@@ -118,7 +124,8 @@ func WithHeader(key, value string) CallOption {
 }
 
 // WithTimeout bounds the whole call (sending, reading and verifying the
-// response) by d, on top of the context's own deadline. It has no effect on
+// response, every retry and the waits between them) by d, on top of the
+// context's own deadline. It has no effect on
 // Client.NewRequest, whose caller sends the request.
 func WithTimeout(d time.Duration) CallOption {
 	return func(c *callSettings) { c.timeout = d }

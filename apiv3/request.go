@@ -27,8 +27,9 @@ type Request struct {
 	// implements interface{ Validate() error } it is validated first unless
 	// the call has SkipValidation(). A nil pointer is refused.
 	Body any
-	// Idempotent marks GETs and x-wechatpay-idempotent operations (safe to
-	// retry; the runtime does not retry yet).
+	// Idempotent marks GETs and x-wechatpay-idempotent operations: safe to
+	// send twice, so they are retried as RetryPolicy describes. GET and HEAD
+	// requests are retried whether it is set or not.
 	Idempotent bool
 	// UnsignedResponse marks x-wechatpay-unsigned-response operations: their
 	// success responses carry no signature and are not verified.
@@ -38,10 +39,11 @@ type Request struct {
 // prepared is a Request after validation and encoding: what every send of
 // it signs.
 type prepared struct {
-	r      *Request
-	method string
-	target string // request-target: base path + path + "?" + query
-	body   []byte // nil when there is no body
+	r         *Request
+	method    string
+	pathQuery string // path + "?" + query, without the base path
+	target    string // request-target: base path + pathQuery (of the host it goes to)
+	body      []byte // nil when there is no body
 }
 
 const (
@@ -56,6 +58,10 @@ const (
 // *APIError. A 2xx body is decoded into out when out is not nil and the body
 // is not empty. The *Response is returned whenever a response arrived, also
 // together with an error.
+//
+// GETs and requests marked Idempotent are retried after connection errors,
+// 202, 429 and 5xx answers, failing over to the backup host after a
+// connection error; see RetryPolicy. Each attempt is signed afresh.
 func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...CallOption) (*Response, error) {
 	cs := applyCallOptions(opts)
 	if cs.timeout > 0 {
@@ -67,7 +73,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...CallOption
 	if err != nil {
 		return nil, err
 	}
-	res, err := c.send(ctx, c.baseURL, p, &cs)
+	res, err := c.sendWithRetry(ctx, p, &cs)
 	if err != nil {
 		return res, err
 	}
@@ -124,11 +130,11 @@ func (c *Client) prepare(r *Request, cs *callSettings) (*prepared, error) {
 	if err != nil {
 		return nil, err
 	}
-	target := c.basePath + r.Path
+	pathQuery := r.Path
 	if r.Query != "" {
-		target += "?" + r.Query
+		pathQuery += "?" + r.Query
 	}
-	return &prepared{r: r, method: method, target: target, body: body}, nil
+	return &prepared{r: r, method: method, pathQuery: pathQuery, target: c.basePath + pathQuery, body: body}, nil
 }
 
 // encodeBody validates and marshals a request body; nil means no body.
@@ -227,12 +233,13 @@ func targetURL(host *url.URL, target string) (*url.URL, error) {
 	return nil, fmt.Errorf("apiv3: request-target %q cannot be sent unchanged", target)
 }
 
-// send signs p, sends it to host and reads and verifies the response. A
-// non-2xx response becomes an *APIError.
-func (c *Client) send(ctx context.Context, host *url.URL, p *prepared, cs *callSettings) (res *Response, err error) {
+// send signs p, sends it once to host and reads and verifies the response.
+// A non-2xx response becomes an *APIError. connErr reports that the request
+// failed in transport: no complete response arrived.
+func (c *Client) send(ctx context.Context, host *url.URL, p *prepared, cs *callSettings) (res *Response, connErr bool, err error) {
 	req, err := c.newHTTPRequest(ctx, host, p, cs)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if hook := c.settings.debug; hook != nil {
 		start := time.Now()
@@ -242,17 +249,17 @@ func (c *Client) send(ctx context.Context, host *url.URL, p *prepared, cs *callS
 	}
 	hr, err := c.httpClient.Do(req)
 	if err != nil {
-		return nil, err
+		return nil, true, err
 	}
 	defer hr.Body.Close()
 	res = &Response{StatusCode: hr.StatusCode, Header: hr.Header, RequestID: hr.Header.Get(headerRequestID)}
 	limit := c.settings.maxBodyBytes
 	body, err := io.ReadAll(io.LimitReader(hr.Body, min(limit, math.MaxInt64-1)+1))
 	if err != nil {
-		return res, fmt.Errorf("apiv3: reading the response to %s %s (Request-ID %q): %w", p.method, p.name(), res.RequestID, err)
+		return res, true, fmt.Errorf("apiv3: reading the response to %s %s (Request-ID %q): %w", p.method, p.name(), res.RequestID, err)
 	}
 	if int64(len(body)) > limit {
-		return res, fmt.Errorf("apiv3: the response to %s %s (Request-ID %q) is longer than %d bytes: %w", p.method, p.name(), res.RequestID, limit, ErrResponseTooLarge)
+		return res, false, fmt.Errorf("apiv3: the response to %s %s (Request-ID %q) is longer than %d bytes: %w", p.method, p.name(), res.RequestID, limit, ErrResponseTooLarge)
 	}
 	res.Body = body
 
@@ -260,12 +267,12 @@ func (c *Client) send(ctx context.Context, host *url.URL, p *prepared, cs *callS
 	verified := false
 	if !c.settings.skipVerify && ((ok && !p.r.UnsignedResponse) || (!ok && hr.Header.Get(headerSignature) != "")) {
 		if err := c.auth.verify(hr.Header, body); err != nil {
-			return res, &opError{op: fmt.Sprintf("%s %s (HTTP %d)", p.method, p.name(), hr.StatusCode), err: err}
+			return res, false, &opError{op: fmt.Sprintf("%s %s (HTTP %d)", p.method, p.name(), hr.StatusCode), err: err}
 		}
 		verified = true
 	}
 	if !ok {
-		return res, newAPIError(res, verified)
+		return res, false, newAPIError(res, verified)
 	}
-	return res, nil
+	return res, false, nil
 }
