@@ -34,7 +34,20 @@ type Options struct {
 // The returned list holds warnings (and, on failure, the errors); err is
 // non-nil when nothing may be written. Diagnostic positions are relative to
 // the spec folder.
-func Generate(opts Options) (Files, diag.List, error) {
+func Generate(opts Options) (files Files, list diag.List, err error) {
+	// A panic past the loader (which recovers kin-openapi's own) is a bug of
+	// ours; report it as an error so that a spec never crashes the tool and
+	// nothing is written.
+	defer func() {
+		if r := recover(); r != nil {
+			files, err = nil, fmt.Errorf("internal error while generating (please report it with the spec): %v", r)
+			list = append(list, diag.Diagnostic{Severity: diag.Error, Message: err.Error()})
+		}
+	}()
+	return generate(opts)
+}
+
+func generate(opts Options) (Files, diag.List, error) {
 	if opts.Package == "" {
 		opts.Package = "wechatpay"
 	}
