@@ -34,6 +34,18 @@ type Request struct {
 	// UnsignedResponse marks x-wechatpay-unsigned-response operations: their
 	// success responses carry no signature and are not verified.
 	UnsignedResponse bool
+	// Digest, when set, is what the downloaded bytes of an unsigned response
+	// must hash to (download.go); a mismatch is an error wrapping
+	// ErrDigestMismatch.
+	Digest *Digest
+	// Multipart, when set, is the body instead of Body: multipart/form-data
+	// whose signature covers only one part (multipart.go).
+	Multipart *Multipart
+	// EncryptSensitive, when set, returns a copy of Body whose sensitive
+	// fields (x-wechatpay-sensitive) are encrypted with encrypt; the runtime
+	// validates Body first, encodes the copy and sends the encrypting key's
+	// serial as Wechatpay-Serial (sensitive.go). Generated code sets it.
+	EncryptSensitive func(encrypt func(plaintext string) (string, error)) (any, error)
 }
 
 // prepared is a Request after validation and encoding: what every send of
@@ -44,6 +56,7 @@ type prepared struct {
 	pathQuery string // path + "?" + query, without the base path
 	target    string // request-target: base path + pathQuery (of the host it goes to)
 	body      []byte // nil when there is no body
+	bodyExtras
 }
 
 const (
@@ -75,6 +88,9 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...CallOption
 	}
 	res, err := c.sendWithRetry(ctx, p, &cs)
 	if err != nil {
+		return res, err
+	}
+	if err := checkDigest(r, res); err != nil {
 		return res, err
 	}
 	if out != nil && len(res.Body) > 0 {
@@ -126,7 +142,7 @@ func (c *Client) prepare(r *Request, cs *callSettings) (*prepared, error) {
 			return nil, errors.New("apiv3: WithHeader must not set Authorization: the runtime signs every request")
 		}
 	}
-	body, err := encodeBody(r.Body, cs.skipValidation)
+	body, extras, err := c.encodeRequestBody(r, cs.skipValidation)
 	if err != nil {
 		return nil, err
 	}
@@ -134,7 +150,7 @@ func (c *Client) prepare(r *Request, cs *callSettings) (*prepared, error) {
 	if r.Query != "" {
 		pathQuery += "?" + r.Query
 	}
-	return &prepared{r: r, method: method, pathQuery: pathQuery, target: c.basePath + pathQuery, body: body}, nil
+	return &prepared{r: r, method: method, pathQuery: pathQuery, target: c.basePath + pathQuery, body: body, bodyExtras: extras}, nil
 }
 
 // encodeBody validates and marshals a request body; nil means no body.
@@ -189,7 +205,7 @@ func (c *Client) newHTTPRequest(ctx context.Context, host *url.URL, p *prepared,
 	req.URL = u
 	req.Host = u.Host
 
-	authz, err := c.auth.authorize(p.method, p.target, p.body)
+	authz, err := c.auth.authorize(p.method, p.target, p.signedBody())
 	if err != nil {
 		return nil, err
 	}
@@ -197,12 +213,16 @@ func (c *Client) newHTTPRequest(ctx context.Context, host *url.URL, p *prepared,
 	for k, vs := range p.r.Header {
 		h[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}
-	h.Set("Accept", "application/json")
-	if p.body != nil {
+	if h.Get("Accept") == "" {
+		h.Set("Accept", "application/json")
+	}
+	if p.contentType != "" {
+		h.Set("Content-Type", p.contentType)
+	} else if p.body != nil {
 		h.Set("Content-Type", "application/json; charset=utf-8")
 	}
 	h.Set("User-Agent", c.userAgent)
-	if serial := c.auth.serialHeader(); serial != "" {
+	if serial := orDefault(p.serial, c.auth.serialHeader()); serial != "" {
 		h.Set("Wechatpay-Serial", serial)
 	}
 	for _, f := range cs.header {
