@@ -1,0 +1,329 @@
+// Command wxpay-sandbox runs a local stand-in for the WeChat Pay APIv3
+// discount-card (微信先享卡) service on loopback, over plain HTTP, for
+// developing and testing merchant code.
+//
+// Usage:
+//
+//	wxpay-sandbox init [-force] [-mchid ID] [-base-url URL] DIR
+//	wxpay-sandbox serve -dir DIR [-addr 127.0.0.1:8780] [-data FILE] [-mode pubkey|cert|both] [-fault SPEC]... [-check-responses] [-v]
+//	wxpay-sandbox accept -addr ADDR [-openid OPENID] [-sharer-openid OPENID] OUT_CARD_CODE
+//	wxpay-sandbox end -addr ADDR -state FINISHED|UNFINISHED [-reason DUE_TO_QUIT|EARLY_QUIT] [-pay-amount N] OUT_CARD_CODE
+//	wxpay-sandbox fault -addr ADDR SPEC      ("" clears the faults)
+//
+// init writes keys, certificates, an APIv3 key, a card template and the
+// wxpay.json that apiv3.LoadConfigFile reads. serve prints
+// "listening on http://ADDR" once it accepts connections. accept and end
+// simulate the user claiming a card and the agreement ending; both make the
+// sandbox send the notifications WeChat Pay would. See package
+// internal/sandbox for the rules the sandbox enforces.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/wxpaygen/wxpaygen/internal/sandbox"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+const usage = `usage:
+  wxpay-sandbox init [-force] [-mchid ID] [-base-url URL] DIR
+  wxpay-sandbox serve -dir DIR [-addr 127.0.0.1:8780] [-data FILE] [-mode pubkey|cert|both] [-fault SPEC]... [-check-responses] [-v]
+  wxpay-sandbox accept -addr ADDR [-openid OPENID] [-sharer-openid OPENID] OUT_CARD_CODE
+  wxpay-sandbox end -addr ADDR -state FINISHED|UNFINISHED [-reason DUE_TO_QUIT|EARLY_QUIT] [-pay-amount N] OUT_CARD_CODE
+  wxpay-sandbox fault -addr ADDR SPEC
+
+fault SPEC: rules separated by ';', each KIND[=DELAY][,times=N][,op=OPERATION_ID]
+  KIND: latency=DURATION, 202, 429, 500, drop, badsig, stale; "" clears.
+`
+
+// run is the command with its streams and arguments injected; it returns
+// the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch args[0] {
+	case "init":
+		err = cmdInit(args[1:], stdout, stderr)
+	case "serve":
+		err = cmdServe(ctx, args[1:], stdout, stderr)
+	case "accept":
+		err = cmdAccept(ctx, args[1:], stdout, stderr)
+	case "end":
+		err = cmdEnd(ctx, args[1:], stdout, stderr)
+	case "fault", "faults":
+		err = cmdFault(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "wxpay-sandbox: unknown command %q\n%s", args[0], usage)
+		return 2
+	}
+	var ue usageError
+	switch {
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "wxpay-sandbox %s: %v\n%s", args[0], err, usage)
+		return 2
+	case errors.Is(err, flag.ErrHelp):
+		return 2
+	case err != nil:
+		fmt.Fprintf(stderr, "wxpay-sandbox %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
+
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+// parse parses flags placed before or after the positional arguments and
+// returns the positional ones.
+func parse(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func cmdInit(args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("init", stderr)
+	force := fs.Bool("force", false, "write into a non-empty directory")
+	mchID := fs.String("mchid", sandbox.DefaultMchID, "merchant ID")
+	baseURL := fs.String("base-url", "", "base_url (and backup_base_url) for wxpay.json, e.g. http://127.0.0.1:8780")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError("init needs exactly one DIR")
+	}
+	if *baseURL != "" {
+		u, err := url.Parse(*baseURL)
+		if err != nil || u.Scheme != "http" || !sandbox.IsLoopbackAddr(u.Host) {
+			return usageError("-base-url must be http://LOOPBACK_HOST:PORT")
+		}
+	}
+	st, err := sandbox.Init(pos[0], sandbox.InitOptions{MchID: *mchID, BaseURL: *baseURL, Force: *force})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s:\n", st.Dir)
+	for _, f := range st.Files {
+		fmt.Fprintf(stdout, "  %s\n", f)
+	}
+	fmt.Fprintf(stdout, "mchid %s, merchant certificate serial %s\n", st.MchID, st.MerchantSerial)
+	fmt.Fprintf(stdout, "WeChat Pay public key ID %s, platform certificate serial %s\n", st.PublicKeyID, st.PlatformSerial)
+	fmt.Fprintf(stdout, "card_template_id %s\n", st.Template.CardTemplateID)
+	return nil
+}
+
+type faultFlags []string
+
+func (f *faultFlags) String() string     { return strings.Join(*f, ";") }
+func (f *faultFlags) Set(v string) error { *f = append(*f, v); return nil }
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", stderr)
+	dir := fs.String("dir", "", "setup directory written by init (required)")
+	addr := fs.String("addr", "127.0.0.1:8780", "loopback address to listen on (port 0 picks one)")
+	data := fs.String("data", "", "file keeping the state across restarts")
+	mode := fs.String("mode", "pubkey", "signing mode: pubkey, cert or both")
+	checkResponses := fs.Bool("check-responses", false, "log answers that do not match the OpenAPI document")
+	verbose := fs.Bool("v", false, "log notification deliveries")
+	var faults faultFlags
+	fs.Var(&faults, "fault", "fault `SPEC` to inject (repeatable)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) > 0 || *dir == "" {
+		return usageError("serve needs -dir DIR and no arguments")
+	}
+	if !sandbox.IsLoopbackAddr(*addr) {
+		return usageError(fmt.Sprintf("-addr %s is not a loopback address: the sandbox listens on loopback only", *addr))
+	}
+	cfg, err := sandbox.LoadDir(*dir)
+	if err != nil {
+		return err
+	}
+	if cfg.Mode, err = sandbox.ParseMode(*mode); err != nil {
+		return usageError(err.Error())
+	}
+	if cfg.Faults, err = sandbox.ParseFaults(faults.String()); err != nil {
+		return usageError(err.Error())
+	}
+	cfg.DataFile = *data
+	logf := func(format string, args ...any) {
+		fmt.Fprintf(stderr, time.Now().Format("15:04:05.000 ")+format+"\n", args...)
+	}
+	if *verbose {
+		cfg.Logf = logf
+	}
+	if *checkResponses {
+		cfg.ValidateResponses = func(err error) { logf("%v", err) }
+	}
+	srv, err := sandbox.New(cfg)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		srv.Close()
+		return err
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
+	if f, ok := stdout.(interface{ Sync() error }); ok {
+		f.Sync()
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		err = hs.Shutdown(sctx)
+		cancel()
+	}
+	if cerr := srv.Close(); err == nil {
+		err = cerr
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// controlFlags are the flags of the commands that talk to a running sandbox.
+func controlAddr(fs *flag.FlagSet) *string {
+	return fs.String("addr", "127.0.0.1:8780", "address of the running sandbox")
+}
+
+func cmdAccept(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("accept", stderr)
+	addr := controlAddr(fs)
+	openid := fs.String("openid", "", "openid of the user (default: random)")
+	sharer := fs.String("sharer-openid", "", "openid of the inviter (邀请有礼)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError("accept needs exactly one OUT_CARD_CODE")
+	}
+	return post(ctx, *addr, "/sandbox/cards/"+url.PathEscape(pos[0])+"/accept",
+		sandbox.AcceptOptions{OpenID: *openid, SharerOpenID: *sharer}, stdout)
+}
+
+func cmdEnd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("end", stderr)
+	addr := controlAddr(fs)
+	state := fs.String("state", "", "FINISHED or UNFINISHED (required)")
+	reason := fs.String("reason", "", "UNFINISHED: DUE_TO_QUIT (default) or EARLY_QUIT")
+	payAmount := fs.Int64("pay-amount", -1, "UNFINISHED: amount the user pays back, fen (default: the discount enjoyed)")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 || *state == "" {
+		return usageError("end needs -state and exactly one OUT_CARD_CODE")
+	}
+	opts := sandbox.EndOptions{State: *state, Reason: *reason}
+	if *payAmount >= 0 {
+		opts.PayAmount = payAmount
+	}
+	return post(ctx, *addr, "/sandbox/cards/"+url.PathEscape(pos[0])+"/end", opts, stdout)
+}
+
+func cmdFault(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("fault", stderr)
+	addr := controlAddr(fs)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError(`fault needs exactly one SPEC ("" clears)`)
+	}
+	if _, err := sandbox.ParseFaults(pos[0]); err != nil {
+		return usageError(err.Error())
+	}
+	return post(ctx, *addr, "/sandbox/faults", map[string]string{"spec": pos[0]}, stdout)
+}
+
+// post sends a control request and prints the answer.
+func post(ctx context.Context, addr, path string, body any, stdout io.Writer) error {
+	if !sandbox.IsLoopbackAddr(addr) {
+		return usageError(fmt.Sprintf("-addr %s is not a loopback address", addr))
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+addr+path, bytes.NewReader(b))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode/100 != 2 {
+		var e struct{ Code, Message string }
+		if json.Unmarshal(out, &e) == nil && e.Code != "" {
+			return fmt.Errorf("%d %s: %s", resp.StatusCode, e.Code, e.Message)
+		}
+		return fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(out)))
+	}
+	stdout.Write(out)
+	if len(out) > 0 && out[len(out)-1] != '\n' {
+		fmt.Fprintln(stdout)
+	}
+	return nil
+}

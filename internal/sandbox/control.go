@@ -1,0 +1,108 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// control serves the unsigned /sandbox/ endpoints:
+//
+//	POST /sandbox/cards/{out_card_code}/accept  {"openid": "...", "sharer_openid": "..."} (body optional)
+//	POST /sandbox/cards/{out_card_code}/end     {"state": "UNFINISHED", "reason": "EARLY_QUIT", "pay_amount": 100}
+//	GET  /sandbox/faults                        the faults in force
+//	POST /sandbox/faults                        {"spec": "429,times=1;latency=200ms"} replaces them ("" clears)
+//	GET  /sandbox/notifications                 delivery counters
+func (s *Server) control(w http.ResponseWriter, r *http.Request) {
+	path := strings.TrimPrefix(r.URL.EscapedPath(), "/sandbox/")
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
+	if err != nil {
+		controlError(w, http.StatusBadRequest, "INVALID_REQUEST", "reading the body: "+err.Error())
+		return
+	}
+	decode := func(v any) bool {
+		if len(strings.TrimSpace(string(body))) == 0 {
+			return true
+		}
+		dec := json.NewDecoder(strings.NewReader(string(body)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(v); err != nil {
+			controlError(w, http.StatusBadRequest, "PARAM_ERROR", "body: "+err.Error())
+			return false
+		}
+		return true
+	}
+	switch {
+	case path == "faults":
+		switch r.Method {
+		case http.MethodGet:
+		case http.MethodPost, http.MethodPut:
+			var req struct {
+				Spec string `json:"spec"`
+			}
+			if !decode(&req) {
+				return
+			}
+			faults, err := ParseFaults(req.Spec)
+			if err != nil {
+				controlError(w, http.StatusBadRequest, "PARAM_ERROR", err.Error())
+				return
+			}
+			s.SetFaults(faults)
+		case http.MethodDelete:
+			s.SetFaults(nil)
+		default:
+			controlError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "GET, POST or DELETE")
+			return
+		}
+		controlJSON(w, http.StatusOK, map[string]any{"spec": FormatFaults(s.Faults())})
+	case path == "notifications" && r.Method == http.MethodGet:
+		controlJSON(w, http.StatusOK, s.NotificationStats())
+	case strings.HasPrefix(path, "cards/"):
+		rest := strings.TrimPrefix(path, "cards/")
+		i := strings.LastIndexByte(rest, '/')
+		if i < 0 || r.Method != http.MethodPost {
+			controlError(w, http.StatusNotFound, "NOT_FOUND", "POST /sandbox/cards/{out_card_code}/accept or /end")
+			return
+		}
+		code, err := url.PathUnescape(rest[:i])
+		if err != nil {
+			controlError(w, http.StatusBadRequest, "PARAM_ERROR", "out_card_code: "+err.Error())
+			return
+		}
+		var view json.RawMessage
+		switch rest[i+1:] {
+		case "accept":
+			var opts AcceptOptions
+			if !decode(&opts) {
+				return
+			}
+			view, err = s.Accept(r.Context(), code, opts)
+		case "end":
+			var opts EndOptions
+			if !decode(&opts) {
+				return
+			}
+			view, err = s.End(r.Context(), code, opts)
+		default:
+			controlError(w, http.StatusNotFound, "NOT_FOUND", "POST /sandbox/cards/{out_card_code}/accept or /end")
+			return
+		}
+		var ce *ControlError
+		switch {
+		case errors.As(err, &ce):
+			controlJSON(w, ce.Status, ce)
+		case err != nil:
+			controlError(w, http.StatusInternalServerError, "SYSTEM_ERROR", err.Error())
+		default:
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusOK)
+			w.Write(view)
+		}
+	default:
+		controlError(w, http.StatusNotFound, "NOT_FOUND", "unknown control endpoint")
+	}
+}

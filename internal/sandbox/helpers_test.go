@@ -1,0 +1,249 @@
+package sandbox_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/wxpaygen/wxpaygen/apiv3"
+	"github.com/wxpaygen/wxpaygen/generated/wechatpay"
+	"github.com/wxpaygen/wxpaygen/internal/sandbox"
+)
+
+// One setup for the whole package: RSA key generation is slow under -race.
+var (
+	sharedDir   string
+	sharedSetup *sandbox.Setup
+)
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "wxpay-sandbox-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	sharedDir = filepath.Join(dir, "setup")
+	sharedSetup, err = sandbox.Init(sharedDir, sandbox.InitOptions{})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// received is a notification as the merchant's handler saw it.
+type received struct {
+	eventType string
+	id        string
+	accepted  *wechatpay.UserAcceptedResource
+	ended     *wechatpay.AgreementEndedResource
+	paid      *wechatpay.UserPaidResource
+}
+
+// env is a sandbox on loopback, a generated client configured from the
+// setup's wxpay.json, and a merchant notification endpoint.
+type env struct {
+	t         testing.TB
+	cfg       sandbox.Config
+	srv       *sandbox.Server
+	hs        *httptest.Server
+	client    *wechatpay.Client
+	clientCfg apiv3.Config
+	notifyURL string
+	notes     chan received
+	checked   atomic.Int64 // answers validated against the document
+
+	mu       sync.Mutex
+	failNext int // notification deliveries to refuse with 500
+}
+
+type envOption func(*sandbox.Config)
+
+func withMode(m sandbox.Mode) envOption { return func(c *sandbox.Config) { c.Mode = m } }
+
+func withDataFile(p string) envOption { return func(c *sandbox.Config) { c.DataFile = p } }
+
+func withTemplate(t sandbox.Template) envOption {
+	return func(c *sandbox.Config) { c.Template = t }
+}
+
+func newEnv(t testing.TB, opts ...envOption) *env {
+	t.Helper()
+	cfg, err := sandbox.LoadDir(sharedDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := &env{t: t, notes: make(chan received, 100)}
+	cfg.NotifyBackoff = 10 * time.Millisecond
+	cfg.NotifyMaxBackoff = 50 * time.Millisecond
+	cfg.ValidateResponses = func(err error) { t.Errorf("sandbox answer: %v", err) }
+	for _, o := range opts {
+		o(&cfg)
+	}
+	validate := cfg.ValidateResponses
+	cfg.ValidateResponses = func(err error) { validate(err) }
+	e.cfg = cfg
+	e.start()
+
+	e.clientCfg, err = apiv3.LoadConfigFile(filepath.Join(sharedDir, sandbox.FileClientConfig))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clientCfg.BaseURL = e.hs.URL
+	e.clientCfg.BackupBaseURL = e.hs.URL
+	e.client = e.newClient(e.clientCfg)
+
+	nh := httptest.NewServer(e.notificationHandler(e.client))
+	t.Cleanup(nh.Close)
+	e.notifyURL = nh.URL + "/wxpay/notify"
+	return e
+}
+
+// start (re)starts the sandbox on a fresh loopback listener.
+func (e *env) start() {
+	e.t.Helper()
+	srv, err := sandbox.New(e.cfg)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.srv = srv
+	hs := httptest.NewServer(countingHandler{srv, &e.checked})
+	e.hs = hs
+	e.t.Cleanup(func() { hs.Close(); srv.Close() })
+}
+
+// countingHandler counts the answers to /v3/ requests (each validated by
+// Config.ValidateResponses unless a 202 fault).
+type countingHandler struct {
+	h http.Handler
+	n *atomic.Int64
+}
+
+func (c countingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c.h.ServeHTTP(w, r)
+	c.n.Add(1)
+}
+
+func (e *env) newClient(cfg apiv3.Config, opts ...apiv3.Option) *wechatpay.Client {
+	e.t.Helper()
+	// Every call is sent once, so that the tests see each answer as sent;
+	// TestFaultsWithRetries uses the runtime's retries.
+	c, err := wechatpay.NewClient(cfg, append([]apiv3.Option{apiv3.WithoutRetry()}, opts...)...)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return c
+}
+
+func (e *env) notificationHandler(c *wechatpay.Client) http.Handler {
+	push := func(r received) error {
+		e.mu.Lock()
+		if e.failNext > 0 {
+			e.failNext--
+			e.mu.Unlock()
+			return errors.New("merchant not ready")
+		}
+		e.mu.Unlock()
+		e.notes <- r
+		return nil
+	}
+	return c.NotificationHandler(wechatpay.NotificationHandlers{
+		OnUserAccepted: func(_ context.Context, n *apiv3.Notification, r *wechatpay.UserAcceptedResource) error {
+			return push(received{eventType: n.EventType, id: n.ID, accepted: r})
+		},
+		OnAgreementEnded: func(_ context.Context, n *apiv3.Notification, r *wechatpay.AgreementEndedResource) error {
+			return push(received{eventType: n.EventType, id: n.ID, ended: r})
+		},
+		OnUserPaid: func(_ context.Context, n *apiv3.Notification, r *wechatpay.UserPaidResource) error {
+			return push(received{eventType: n.EventType, id: n.ID, paid: r})
+		},
+	})
+}
+
+// next returns the next notification, failing after 10 s.
+func (e *env) next() received {
+	e.t.Helper()
+	select {
+	case r := <-e.notes:
+		return r
+	case <-time.After(10 * time.Second):
+		e.t.Fatal("no notification within 10 s")
+		return received{}
+	}
+}
+
+func ctxT(t testing.TB) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// prepare calls prepareCard for code.
+func (e *env) prepare(code string) string {
+	e.t.Helper()
+	resp, _, err := e.client.V3.DiscountCard.Cards.Post(ctxT(e.t), &wechatpay.PrepareCardRequest{
+		OutCardCode:    code,
+		CardTemplateID: e.cfg.Template.CardTemplateID,
+		AppID:          "wxd678efh567hg6787",
+		NotifyURL:      e.notifyURL,
+	})
+	if err != nil {
+		e.t.Fatalf("prepareCard %s: %v", code, err)
+	}
+	return resp.PrepareCardToken
+}
+
+// claim prepares code, has the user accept it and consumes USER_ACCEPTED.
+func (e *env) claim(code string) *wechatpay.UserAcceptedResource {
+	e.t.Helper()
+	e.prepare(code)
+	if _, err := e.srv.Accept(ctxT(e.t), code, sandbox.AcceptOptions{}); err != nil {
+		e.t.Fatalf("accept %s: %v", code, err)
+	}
+	n := e.next()
+	if n.eventType != wechatpay.EventTypeUserAccepted || n.accepted == nil || n.accepted.OutCardCode != code {
+		e.t.Fatalf("after accept got %+v", n)
+	}
+	return n.accepted
+}
+
+func apiErr(t testing.TB, err error, status int, code string) *apiv3.APIError {
+	t.Helper()
+	var ae *apiv3.APIError
+	if !errors.As(err, &ae) {
+		t.Fatalf("error %v (%T), want an APIError %d %s", err, err, status, code)
+	}
+	if ae.StatusCode != status || ae.Code != code {
+		t.Fatalf("APIError %d %s (%s), want %d %s", ae.StatusCode, ae.Code, ae.Message, status, code)
+	}
+	if !ae.Verified {
+		t.Errorf("error answer %d %s was not verified", status, code)
+	}
+	return ae
+}
+
+func usage(id string, serial string, typ wechatpay.UsageType, count, amount int64) wechatpay.RewardUsageRecord {
+	return wechatpay.RewardUsageRecord{
+		RewardUsageSerialNo: serial, RewardID: id, UsageTime: apiv3.NewTime(time.Date(2026, 5, 20, 13, 29, 35, 120e6, beijing)),
+		UsageType: typ, Description: "购买商品", UsageCount: count, Amount: amount,
+	}
+}
+
+func completion(id, serial string, typ wechatpay.CompletionType, count int64) wechatpay.ObjectiveCompletionRecord {
+	return wechatpay.ObjectiveCompletionRecord{
+		ObjectiveCompletionSerialNo: serial, ObjectiveID: id, CompletionTime: apiv3.NewTime(time.Date(2026, 5, 20, 13, 29, 35, 120e6, beijing)),
+		CompletionType: typ, Description: "购买商品", CompletionCount: count,
+	}
+}
+
+var beijing = time.FixedZone("CST", 8*3600)

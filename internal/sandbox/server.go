@@ -1,0 +1,402 @@
+package sandbox
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Mode selects the key material WeChat Pay claims to sign with.
+type Mode string
+
+const (
+	// ModePublicKey signs answers with Wechatpay-Serial = the public-key ID
+	// (PUB_KEY_ID_...); GET /v3/certificates answers 404 RESOURCE_NOT_EXISTS,
+	// as for a merchant that has no platform certificate.
+	ModePublicKey Mode = "pubkey"
+	// ModeCertificate signs with Wechatpay-Serial = the platform certificate
+	// serial and serves GET /v3/certificates.
+	ModeCertificate Mode = "cert"
+	// ModeBoth follows the request (a merchant migrating to the public key):
+	// the public-key ID when the request's Wechatpay-Serial is that ID, else
+	// the certificate serial; GET /v3/certificates is served.
+	ModeBoth Mode = "both"
+)
+
+// ParseMode parses "pubkey", "cert" or "both".
+func ParseMode(s string) (Mode, error) {
+	switch m := Mode(s); m {
+	case ModePublicKey, ModeCertificate, ModeBoth:
+		return m, nil
+	}
+	return "", fmt.Errorf("sandbox: mode %q is not pubkey, cert or both", s)
+}
+
+// Config configures a Server. LoadDir fills the key material from a directory
+// written by Init.
+type Config struct {
+	MchID string
+	// MerchantSerial is the merchant certificate serial requests must name
+	// (compared without regard to case).
+	MerchantSerial    string
+	MerchantPublicKey *rsa.PublicKey
+
+	// PlatformKey signs answers and notifications, in every mode: the
+	// public key (PublicKeyID) and the platform certificate (PlatformSerial,
+	// PlatformCertificatePEM) are two names for the same key pair.
+	PlatformKey            *rsa.PrivateKey
+	PublicKeyID            string
+	PlatformSerial         string
+	PlatformCertificatePEM []byte
+
+	// APIv3Key (32 bytes) encrypts notifications and the certificates of
+	// GET /v3/certificates.
+	APIv3Key string
+
+	Template Template
+	Mode     Mode // "" means ModePublicKey
+
+	// DataFile, when set, is where the state is kept across restarts: it is
+	// read by New and replaced atomically after every change, before the
+	// change is acknowledged.
+	DataFile string
+
+	// Faults are injected from the start (see ParseFaults).
+	Faults []Fault
+
+	// Clock is the server time (default time.Now).
+	Clock func() time.Time
+
+	// NotifyClient delivers notifications (default: a client with a 10 s
+	// timeout). Notifications go only to loopback notify_urls.
+	NotifyClient *http.Client
+	// NotifyAttempts bounds the deliveries of one notification (default 10);
+	// NotifyBackoff is the first wait between attempts (default 200 ms),
+	// doubled after each failure up to NotifyMaxBackoff (default 5 s).
+	NotifyAttempts   int
+	NotifyBackoff    time.Duration
+	NotifyMaxBackoff time.Duration
+
+	// ValidateResponses, when set, receives an error for every answer to a
+	// routed request that openapi3filter.ValidateResponse refuses (answers of
+	// the injected 202 fault are not checked: the documents do not list 202).
+	ValidateResponses func(error)
+
+	// Logf logs deliveries and problems (default: nothing).
+	Logf func(format string, args ...any)
+}
+
+// Server is the sandbox. It is an http.Handler and safe for concurrent use.
+type Server struct {
+	cfg      Config
+	router   *router
+	store    *store
+	persist  *persister
+	notifier *notifier
+	faults   *faultSet
+}
+
+// New checks cfg, loads cfg.DataFile when it exists, and returns a Server.
+// Close it to stop notification deliveries and flush the data file.
+func New(cfg Config) (*Server, error) {
+	if cfg.Mode == "" {
+		cfg.Mode = ModePublicKey
+	}
+	if _, err := ParseMode(string(cfg.Mode)); err != nil {
+		return nil, err
+	}
+	switch {
+	case cfg.MchID == "":
+		return nil, errors.New("sandbox: config: MchID is empty")
+	case cfg.MerchantSerial == "":
+		return nil, errors.New("sandbox: config: MerchantSerial is empty")
+	case cfg.MerchantPublicKey == nil:
+		return nil, errors.New("sandbox: config: MerchantPublicKey is nil")
+	case cfg.PlatformKey == nil:
+		return nil, errors.New("sandbox: config: PlatformKey is nil")
+	case len(cfg.APIv3Key) != 32:
+		return nil, fmt.Errorf("sandbox: config: APIv3Key has %d bytes, want 32", len(cfg.APIv3Key))
+	case cfg.Mode != ModeCertificate && !strings.HasPrefix(cfg.PublicKeyID, "PUB_KEY_ID_"):
+		return nil, errors.New("sandbox: config: PublicKeyID must start with PUB_KEY_ID_ in pubkey and both modes")
+	case cfg.Mode != ModePublicKey && (cfg.PlatformSerial == "" || len(cfg.PlatformCertificatePEM) == 0):
+		return nil, errors.New("sandbox: config: cert and both modes need PlatformSerial and PlatformCertificatePEM")
+	}
+	if err := cfg.Template.check(); err != nil {
+		return nil, fmt.Errorf("sandbox: template: %w", err)
+	}
+	if cfg.Template.DurationDays == 0 {
+		cfg.Template.DurationDays = 30
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = time.Now
+	}
+	if cfg.Logf == nil {
+		cfg.Logf = func(string, ...any) {}
+	}
+	rt, err := newRouter()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, router: rt, store: newStore(), faults: &faultSet{}}
+	s.faults.set(cfg.Faults)
+	if cfg.DataFile != "" {
+		cards, err := readDataFile(cfg.DataFile)
+		if err != nil {
+			return nil, err
+		}
+		s.store.load(cards)
+		s.persist = newPersister(cfg.DataFile, s.store, cfg.Logf)
+	}
+	s.notifier = newNotifier(s)
+	return s, nil
+}
+
+// Close stops the notification deliveries still pending and waits for the
+// data file to be written. The Server must not be used afterwards.
+func (s *Server) Close() error {
+	s.notifier.close()
+	if s.persist != nil {
+		return s.persist.close()
+	}
+	return nil
+}
+
+func (s *Server) now() time.Time { return s.cfg.Clock() }
+
+// apiError is an error answer in WeChat Pay's error shape.
+type apiError struct {
+	Status  int            `json:"-"`
+	Code    string         `json:"code"`
+	Message string         `json:"message"`
+	Detail  map[string]any `json:"detail,omitempty"`
+}
+
+func (e *apiError) Error() string { return e.Code + ": " + e.Message }
+
+// answer is a response before it is signed.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+func jsonAnswer(status int, v any) *answer {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic("sandbox: encoding an answer: " + err.Error())
+	}
+	a := &answer{status: status, header: http.Header{}, body: b}
+	a.header.Set("Content-Type", "application/json")
+	return a
+}
+
+func errorAnswer(e *apiError) *answer { return jsonAnswer(e.Status, e) }
+
+const maxBodyBytes = 1 << 20
+
+// ServeHTTP answers one request: /sandbox/ control endpoints unsigned, every
+// other path as WeChat Pay would, signed.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !isLoopbackRemote(r.RemoteAddr) {
+		http.Error(w, "the sandbox serves loopback clients only", http.StatusForbidden)
+		return
+	}
+	if r.RequestURI == "" { // served in-process
+		r.RequestURI = r.URL.RequestURI()
+	}
+	if strings.HasPrefix(r.URL.Path, "/sandbox/") {
+		s.control(w, r)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	var a *answer
+	var rt *route
+	var faults applied
+	switch {
+	case err != nil:
+		a = errorAnswer(&apiError{Status: http.StatusBadRequest, Code: "INVALID_REQUEST", Message: "读取请求体失败"})
+	case len(body) > maxBodyBytes:
+		a = errorAnswer(&apiError{Status: http.StatusRequestEntityTooLarge, Code: "INVALID_REQUEST", Message: "请求体过大"})
+	default:
+		var routeErr error
+		rt, routeErr = s.router.find(r)
+		opID := ""
+		if rt != nil {
+			opID = rt.operationID
+		}
+		faults = s.faults.take(opID)
+		if faults.delay > 0 {
+			select {
+			case <-time.After(faults.delay):
+			case <-r.Context().Done():
+				return
+			}
+		}
+		if faults.drop {
+			dropConnection(w)
+			return
+		}
+		if faults.answer != nil {
+			a = faults.answer
+		} else {
+			a = s.process(r, body, rt, routeErr)
+		}
+	}
+	if rt != nil && s.cfg.ValidateResponses != nil && a.status != http.StatusAccepted {
+		if err := validateResponse(r.Context(), r, body, rt, a.status, a.header, a.body); err != nil {
+			s.cfg.ValidateResponses(err)
+		}
+	}
+	s.send(w, r, a, faults)
+}
+
+// process runs the checks in WeChat Pay's order, then the business rules.
+func (s *Server) process(r *http.Request, body []byte, rt *route, routeErr error) *answer {
+	if e := s.authenticate(r, body); e != nil {
+		return errorAnswer(signError(r, e))
+	}
+	if r.Header.Get("Accept") == "" || r.Header.Get("User-Agent") == "" {
+		return errorAnswer(&apiError{Status: http.StatusBadRequest, Code: "INVALID_REQUEST", Message: "Http头缺少Accept或User-Agent"})
+	}
+	if routeErr != nil {
+		return errorAnswer(routeError(routeErr))
+	}
+	if e := validateRequest(r.Context(), r, body, rt); e != nil {
+		return errorAnswer(e)
+	}
+	h := operations[rt.operationID]
+	if h == nil {
+		return errorAnswer(&apiError{Status: http.StatusNotFound, Code: "NOT_FOUND", Message: "请求的资源不存在"})
+	}
+	a, e := h(s, r.Context(), rt, body)
+	if e != nil {
+		return errorAnswer(e)
+	}
+	return a
+}
+
+// send signs a and writes it, applying the signature faults.
+func (s *Server) send(w http.ResponseWriter, r *http.Request, a *answer, f applied) {
+	h := a.header
+	h.Set("Request-ID", randomString(32))
+	now := s.now()
+	if f.stale {
+		now = now.Add(-10 * time.Minute)
+	}
+	s.signHeaders(h, a.body, now, s.serialFor(r))
+	if f.badSignature {
+		sig := []byte(h.Get("Wechatpay-Signature"))
+		// Change one Base64 character: still valid Base64, no longer the signature.
+		if sig[0] == 'A' {
+			sig[0] = 'B'
+		} else {
+			sig[0] = 'A'
+		}
+		h.Set("Wechatpay-Signature", string(sig))
+	}
+	for k, v := range h {
+		w.Header()[k] = v
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(a.body)))
+	w.WriteHeader(a.status)
+	w.Write(a.body)
+}
+
+func (s *Server) serialFor(r *http.Request) string {
+	switch s.cfg.Mode {
+	case ModeCertificate:
+		return s.cfg.PlatformSerial
+	case ModeBoth:
+		if r != nil && r.Header.Get("Wechatpay-Serial") == s.cfg.PublicKeyID {
+			return s.cfg.PublicKeyID
+		}
+		return s.cfg.PlatformSerial
+	}
+	return s.cfg.PublicKeyID
+}
+
+// notificationSerial is the serial notifications are signed with: the
+// public-key ID unless only certificates exist.
+func (s *Server) notificationSerial() string {
+	if s.cfg.Mode == ModeCertificate {
+		return s.cfg.PlatformSerial
+	}
+	return s.cfg.PublicKeyID
+}
+
+// dropConnection closes the client's connection without an answer.
+func dropConnection(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			conn.Close()
+			return
+		}
+	}
+	panic(http.ErrAbortHandler) // net/http closes the connection
+}
+
+func isLoopbackRemote(addr string) bool {
+	if addr == "" || addr == "pipe" { // in-process (httptest.NewRecorder) or net.Pipe
+		return true
+	}
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// IsLoopbackAddr reports whether a listen address (host:port) names a
+// loopback host: localhost or a loopback IP.
+func IsLoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// controlError writes a plain JSON error of the control endpoints.
+func controlError(w http.ResponseWriter, status int, code, msg string) {
+	controlJSON(w, status, map[string]string{"code": code, "message": msg})
+}
+
+func controlJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		status, buf = http.StatusInternalServerError, *bytes.NewBufferString(`{"code":"SYSTEM_ERROR","message":"encoding"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// waitPersisted blocks until the change that brought the store to version is
+// on disk (no-op without a data file).
+func (s *Server) waitPersisted(ctx context.Context, version uint64) *apiError {
+	if s.persist == nil {
+		return nil
+	}
+	if err := s.persist.wait(ctx, version); err != nil {
+		s.cfg.Logf("sandbox: writing %s: %v", s.cfg.DataFile, err)
+		return &apiError{Status: http.StatusInternalServerError, Code: "SYSTEM_ERROR", Message: "系统异常，请稍后重试"}
+	}
+	return nil
+}
