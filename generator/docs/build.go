@@ -121,18 +121,19 @@ func returns(op *model.Operation, pkg string) string {
 	return fmt.Sprintf("It returns `(*%s.%s, *apiv3.Response, error)`; the body is decoded only after the response signature verified.", pkg, op.Response.Name)
 }
 
-// goCall writes the request value (from the body example) and the call.
+// goCall writes the request value (from the body example), the parameters
+// (from the parameters' examples) and the call.
 func (l literals) goCall(op *model.Operation) (string, error) {
-	var stmts []jen.Code
+	var stmts []*jen.Statement
 	if op.Body != nil {
 		req, ok := l.value(op.Body, op.BodyExample, true)
 		if !ok || op.BodyExample == nil {
-			req = jen.Op("&").Add(l.named(op.Body.Name)).Values(jen.Comment("..."))
+			req = jen.Op("&").Add(l.named(op.Body.Name)).Values()
 		}
 		stmts = append(stmts, jen.Id("req").Op(":=").Add(req))
 	}
 	if op.Params != nil {
-		stmts = append(stmts, jen.Id("params").Op(":=").Op("&").Add(l.named(op.Params.Name)).Values(jen.Comment("...")))
+		stmts = append(stmts, jen.Id("params").Op(":=").Add(l.paramsValue(op.Params)))
 	}
 	results := []jen.Code{jen.Id("resp"), jen.Err()}
 	if op.Response != nil {
@@ -144,10 +145,28 @@ func (l literals) goCall(op *model.Operation) (string, error) {
 		if i > 0 {
 			b.WriteByte('\n')
 		}
-		src := fmt.Sprintf("%#v", s)
-		b.WriteString(src)
+		if err := s.Render(&b); err != nil {
+			return "", fmt.Errorf("rendering the Go example: %w", err)
+		}
 	}
 	return b.String(), nil
+}
+
+// paramsValue fills the query and header parameters that have examples.
+func (l literals) paramsValue(t *model.Type) jen.Code {
+	var items []jen.Code
+	for _, f := range t.Fields {
+		if f.Example == nil {
+			continue
+		}
+		if code, ok := l.value(f.Type, f.Example, f.Pointer); ok {
+			items = append(items, jen.Line().Id(f.GoName).Op(":").Add(code))
+		}
+	}
+	if len(items) > 0 {
+		items = append(items, jen.Line())
+	}
+	return jen.Op("&").Add(l.named(t.Name)).Values(items...)
 }
 
 // chainOf is the call expression without its arguments, for the index.
