@@ -18,6 +18,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -30,40 +31,46 @@ import (
 	"github.com/wxpaygen/wxpaygen/generated/wechatpay"
 )
 
+type options struct {
+	dir, baseURL, appID string
+	verbose             bool
+}
+
 func main() {
-	dir := flag.String("dir", "sandbox", "directory written by `wxpay-sandbox init` (wxpay.json, template.json)")
-	baseURL := flag.String("base-url", os.Getenv("WXPAY_BASE_URL"), "base URL of the sandbox (default $WXPAY_BASE_URL)")
-	appID := flag.String("appid", "wxd678efh567hg6787", "AppID bound to the merchant")
+	var o options
+	flag.StringVar(&o.dir, "dir", "sandbox", "directory written by `wxpay-sandbox init` (wxpay.json, template.json)")
+	flag.StringVar(&o.baseURL, "base-url", os.Getenv("WXPAY_BASE_URL"), "base URL of the sandbox (default $WXPAY_BASE_URL)")
+	flag.StringVar(&o.appID, "appid", "wxd678efh567hg6787", "AppID bound to the merchant")
+	flag.BoolVar(&o.verbose, "v", false, "print every HTTP attempt, retries included")
 	timeout := flag.Duration("timeout", 30*time.Second, "give up after this long")
-	verbose := flag.Bool("v", false, "print every HTTP attempt, retries included")
 	flag.Parse()
 
-	var opts []apiv3.Option
-	if *verbose {
-		opts = append(opts, apiv3.WithDebugHook(printAttempt))
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	if err := run(ctx, *dir, *baseURL, *appID, opts...); err != nil {
+	if err := run(ctx, os.Stdout, o); err != nil {
 		fmt.Fprintln(os.Stderr, "discountcard:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, dir, baseURL, appID string, opts ...apiv3.Option) error {
-	cfg, err := apiv3.LoadConfigFile(filepath.Join(dir, "wxpay.json"))
+func run(ctx context.Context, w io.Writer, o options) error {
+	cfg, err := apiv3.LoadConfigFile(filepath.Join(o.dir, "wxpay.json"))
 	if err != nil {
 		return err
 	}
-	if baseURL != "" {
-		cfg.BaseURL = baseURL
+	if o.baseURL != "" {
+		cfg.BaseURL = o.baseURL
 	}
 	if cfg.BaseURL == "" {
 		return errors.New("no sandbox to talk to: pass -base-url or set WXPAY_BASE_URL")
 	}
-	templateID, err := cardTemplateID(dir)
+	templateID, err := cardTemplateID(o.dir)
 	if err != nil {
 		return err
+	}
+	var opts []apiv3.Option
+	if o.verbose {
+		opts = append(opts, apiv3.WithDebugHook(func(ev apiv3.DebugEvent) { printAttempt(w, ev) }))
 	}
 	client, err := wechatpay.NewClient(cfg, opts...)
 	if err != nil {
@@ -90,26 +97,26 @@ func run(ctx context.Context, dir, baseURL, appID string, opts ...apiv3.Option) 
 	go srv.Serve(ln)
 	defer srv.Close()
 	notifyURL := "http://" + ln.Addr().String() + "/wxpay/notify"
-	fmt.Println("0. notifications  listening on", notifyURL)
+	fmt.Fprintln(w, "0. notifications  listening on", notifyURL)
 
 	// 1. Prepare the claim; the token goes to the 先享卡 mini program.
 	code := "demo-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	prepared, res, err := client.V3.DiscountCard.Cards.Post(ctx, &wechatpay.PrepareCardRequest{
 		OutCardCode:    code,
 		CardTemplateID: templateID,
-		AppID:          appID,
+		AppID:          o.appID,
 		NotifyURL:      notifyURL,
 	})
 	if err != nil {
 		return fmt.Errorf("prepareCard: %w", err)
 	}
-	fmt.Printf("1. prepareCard    out_card_code=%s prepare_card_token=%s (Request-ID %s)\n", code, prepared.PrepareCardToken, res.RequestID)
+	fmt.Fprintf(w, "1. prepareCard    out_card_code=%s prepare_card_token=%s (Request-ID %s)\n", code, prepared.PrepareCardToken, res.RequestID)
 
 	// 2. The user claims the card (simulated by the sandbox).
 	if err := sandboxAccept(ctx, cfg.BaseURL, code); err != nil {
 		return fmt.Errorf("accepting the card in the sandbox: %w", err)
 	}
-	fmt.Println("2. user claimed   the card (POST /sandbox/cards/" + code + "/accept)")
+	fmt.Fprintf(w, "2. user claimed   the card (POST /sandbox/cards/%s/accept)\n", code)
 
 	// 3. WeChat Pay tells us, with the objectives and rewards of the card.
 	var card *wechatpay.UserAcceptedResource
@@ -124,7 +131,7 @@ func run(ctx context.Context, dir, baseURL, appID string, opts ...apiv3.Option) 
 		return fmt.Errorf("USER_ACCEPTED for card %s lists no objective or no reward", card.CardID)
 	}
 	objective, reward := card.Objectives[0], card.Rewards[0]
-	fmt.Printf("3. USER_ACCEPTED  card_id=%s openid=%s objective %s %q, reward %s %q\n",
+	fmt.Fprintf(w, "3. USER_ACCEPTED  card_id=%s openid=%s objective %s %q, reward %s %q\n",
 		card.CardID, card.OpenID, objective.ObjectiveID, objective.Name, reward.RewardID, reward.Name)
 
 	// 4. The user bought something and used a coupon.
@@ -154,30 +161,30 @@ func run(ctx context.Context, dir, baseURL, appID string, opts ...apiv3.Option) 
 	if err != nil {
 		return fmt.Errorf("addUserRecords: %w", err)
 	}
-	fmt.Printf("4. addUserRecords HTTP %d (Request-ID %s)\n", res.StatusCode, res.RequestID)
+	fmt.Fprintf(w, "4. addUserRecords HTTP %d (Request-ID %s)\n", res.StatusCode, res.RequestID)
 
 	// 5. Read the card back.
 	got, res, err := cardAPI.Get(ctx)
 	if err != nil {
 		return fmt.Errorf("getCard: %w", err)
 	}
-	fmt.Printf("5. getCard        state=%s until %s (Request-ID %s)\n", got.State, got.TimeRange.EndTime.Format(time.DateOnly), res.RequestID)
-	for _, o := range got.Objectives {
-		fmt.Printf("   objective %s %q: %d record(s)\n", o.ObjectiveID, o.Name, len(o.ObjectiveCompletionRecords))
+	fmt.Fprintf(w, "5. getCard        state=%s until %s (Request-ID %s)\n", got.State, got.TimeRange.EndTime.Format(time.DateOnly), res.RequestID)
+	for _, obj := range got.Objectives {
+		fmt.Fprintf(w, "   objective %s %q: %d record(s)\n", obj.ObjectiveID, obj.Name, len(obj.ObjectiveCompletionRecords))
 	}
 	for _, r := range got.Rewards {
-		fmt.Printf("   reward    %s %q: %d record(s)\n", r.RewardID, r.Name, len(r.RewardUsageRecords))
+		fmt.Fprintf(w, "   reward    %s %q: %d record(s)\n", r.RewardID, r.Name, len(r.RewardUsageRecords))
 	}
 	return nil
 }
 
 // printAttempt shows one HTTP attempt; retried calls show several.
-func printAttempt(ev apiv3.DebugEvent) {
+func printAttempt(w io.Writer, ev apiv3.DebugEvent) {
 	if ev.StatusCode == 0 {
-		fmt.Printf("   > %s %s: %v\n", ev.Method, ev.URL, ev.Err)
+		fmt.Fprintf(w, "   > %s %s: %v\n", ev.Method, ev.URL, ev.Err)
 		return
 	}
-	fmt.Printf("   > %s %s: HTTP %d in %v\n", ev.Method, ev.URL, ev.StatusCode, ev.Duration.Round(time.Millisecond))
+	fmt.Fprintf(w, "   > %s %s: HTTP %d in %v\n", ev.Method, ev.URL, ev.StatusCode, ev.Duration.Round(time.Millisecond))
 }
 
 // cardTemplateID reads the card template that `wxpay-sandbox init` wrote.
