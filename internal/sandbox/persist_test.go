@@ -1,0 +1,195 @@
+package sandbox_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/wxpaygen/wxpaygen/generated/wechatpay"
+	"github.com/wxpaygen/wxpaygen/internal/sandbox"
+)
+
+// TestRestart: everything acknowledged before a restart is there after it,
+// with -data; the file is replaced atomically and is valid JSON at every
+// moment.
+func TestRestart(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "state", "data.json")
+	if err := os.MkdirAll(filepath.Dir(data), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, withDataFile(data))
+	ctx := ctxT(t)
+	tmpl := e.cfg.Template
+	reward := tmpl.Rewards[1].RewardID
+
+	pendingToken := e.prepare("pending")
+	e.claim("ongoing")
+	e.claim("ended")
+	add := func(code, serial string, amount int64) {
+		t.Helper()
+		_, err := e.client.V3.DiscountCard.Cards.OutCardCode(code).AddUserRecords.Post(ctx, &wechatpay.AddUserRecordsRequest{
+			CardTemplateID:             tmpl.CardTemplateID,
+			ObjectiveCompletionRecords: []wechatpay.ObjectiveCompletionRecord{completion(tmpl.Objectives[0].ObjectiveID, "o"+serial, wechatpay.CompletionTypeIncrease, 1)},
+			RewardUsageRecords:         []wechatpay.RewardUsageRecord{usage(reward, serial, wechatpay.UsageTypeIncrease, 1, amount)},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Readers check that the file always parses while writers change it.
+	stop := make(chan struct{})
+	var readers sync.WaitGroup
+	readers.Add(1)
+	go func() {
+		defer readers.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			b, err := os.ReadFile(data)
+			if err != nil {
+				if !os.IsNotExist(err) {
+					t.Error(err)
+				}
+				continue
+			}
+			var v map[string]any
+			if err := json.Unmarshal(b, &v); err != nil {
+				t.Errorf("data file not valid JSON while being written: %v", err)
+				return
+			}
+		}
+	}()
+	var writers sync.WaitGroup
+	for w := 0; w < 8; w++ {
+		writers.Add(1)
+		go func() {
+			defer writers.Done()
+			for i := 0; i < 5; i++ {
+				add("ongoing", fmt.Sprintf("w%dn%d", w, i), 10)
+			}
+		}()
+	}
+	writers.Wait()
+	add("ended", "e1", 70)
+	if _, err := e.srv.End(ctx, "ended", sandbox.EndOptions{State: "UNFINISHED", Reason: "EARLY_QUIT"}); err != nil {
+		t.Fatal(err)
+	}
+	e.next()
+	e.next()
+	close(stop)
+	readers.Wait()
+
+	// What a crash right now would leave: the file already holds every
+	// acknowledged change (read it with a second server, the first still up).
+	snapshot := func(c *wechatpay.Client) map[string]string {
+		out := map[string]string{}
+		for _, code := range []string{"ongoing", "ended"} {
+			_, resp, err := c.V3.DiscountCard.Cards.OutCardCode(code).Get(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[code] = string(resp.Body)
+		}
+		return out
+	}
+	before := snapshot(e.client)
+	second, err := sandbox.New(e.cfg) // reads the file
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs2 := httptest.NewServer(second)
+	c2cfg := e.clientCfg
+	c2cfg.BaseURL, c2cfg.BackupBaseURL = hs2.URL, hs2.URL
+	if crash := snapshot(e.newClient(c2cfg)); !reflect.DeepEqual(crash, before) {
+		t.Errorf("the data file lags behind what was acknowledged:\n%v\n%v", crash, before)
+	}
+	hs2.Close()
+	second.Close()
+
+	// Restart.
+	e.hs.Close()
+	if err := e.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+	e.start()
+	e.clientCfg.BaseURL, e.clientCfg.BackupBaseURL = e.hs.URL, e.hs.URL
+	e.client = e.newClient(e.clientCfg)
+	after := snapshot(e.client)
+	for code := range before {
+		if before[code] != after[code] {
+			t.Errorf("%s changed across the restart:\nbefore %s\nafter  %s", code, before[code], after[code])
+		}
+	}
+	var card wechatpay.Card
+	json.Unmarshal([]byte(after["ongoing"]), &card)
+	if n := len(card.Rewards[1].RewardUsageRecords); n != 40 || *card.TotalAmount != 400 {
+		t.Errorf("ongoing: %d records, total %d", n, *card.TotalAmount)
+	}
+	// The pending card is still pending, with its token; serial numbers
+	// still make repeats no-ops.
+	if tok := e.prepare("pending"); tok != pendingToken {
+		t.Errorf("token after restart %q, want %q", tok, pendingToken)
+	}
+	add("ongoing", "w0n0", 10)
+	if c, _, _ := e.client.V3.DiscountCard.Cards.OutCardCode("ongoing").Get(ctx); *c.TotalAmount != 400 {
+		t.Errorf("a repeat after the restart was applied: total %d", *c.TotalAmount)
+	}
+	if _, err := e.srv.Accept(ctx, "pending", sandbox.AcceptOptions{}); err != nil {
+		t.Errorf("accepting the pending card after the restart: %v", err)
+	}
+	e.next()
+
+	// No temporary files are left behind; the file is private.
+	entries, _ := os.ReadDir(filepath.Dir(data))
+	for _, en := range entries {
+		if en.Name() != "data.json" {
+			t.Errorf("left behind: %s", en.Name())
+		}
+	}
+	if fi, err := os.Stat(data); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("data file mode %v %v", fi.Mode(), err)
+	}
+}
+
+func TestDataFileErrors(t *testing.T) {
+	cfg, err := sandbox.LoadDir(sharedDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for name, content := range map[string]string{
+		"garbage": "{not json",
+		"version": `{"sandbox_data_version": 99, "cards": []}`,
+		"unknown": `{"sandbox_data_version": 1, "cards": [], "extra": 1}`,
+		"repeat":  `{"sandbox_data_version": 1, "cards": [{"out_card_code":"a"},{"out_card_code":"a"}]}`,
+	} {
+		p := filepath.Join(dir, name+".json")
+		os.WriteFile(p, []byte(content), 0o600)
+		cfg.DataFile = p
+		if s, err := sandbox.New(cfg); err == nil {
+			s.Close()
+			t.Errorf("%s: accepted", name)
+		} else if !strings.Contains(err.Error(), p) {
+			t.Errorf("%s: error does not name the file: %v", name, err)
+		}
+	}
+	// A file that does not exist yet is an empty sandbox.
+	cfg.DataFile = filepath.Join(dir, "new.json")
+	s, err := sandbox.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
