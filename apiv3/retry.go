@@ -34,7 +34,8 @@ const (
 //   - a connection error: no complete response arrived (connection refused
 //     or reset, DNS failure, TLS failure, the HTTP client's own timeout). The
 //     next attempt goes to the other host, BackupBaseURL after BaseURL and
-//     back again;
+//     back again (a client with a custom BaseURL has no backup unless
+//     BackupBaseURL is set; see NewClient);
 //   - HTTP 202 Accepted (WeChat Pay has not finished: repeat with the same
 //     parameters), 429 Too Many Requests and any 5xx. The next attempt goes
 //     to the same host.
@@ -48,7 +49,7 @@ const (
 // 100–200 ms. A Retry-After header on a 429 or 503 (seconds or an HTTP date)
 // replaces that wait, capped at MaxDelay. The client never waits past the
 // context's deadline: when the wait would end after it, the call stops at
-// once with a *RetryError whose Cause is context.DeadlineExceeded.
+// once with a *RetryError whose Cause wraps context.DeadlineExceeded.
 //
 // Timeouts: each attempt is bounded by the HTTP client (30 s by default,
 // dialling 10 s; see WithHTTPClient); the whole call, retries and waits
@@ -59,8 +60,8 @@ const (
 // A 202 that is still a 202 on the last attempt fails the call: the error is
 // an *APIError with StatusCode 202 (inside a *RetryError when there was more
 // than one attempt), and the *Response is returned with it. A caller of
-// add-user-records must not take a 202 for "recorded"; call again later with
-// the same serial numbers, which WeChat Pay uses to drop duplicates. For a
+// add-user-records must not take a 202 for "recorded": call again later with
+// the same serial numbers, the idempotency keys of the records. For a
 // request that is not repeatable a 202 is returned as it is, as a success
 // with Response.StatusCode 202.
 type RetryPolicy struct {
