@@ -198,7 +198,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		cfg.Logf = logf
 	}
 	if *checkResponses {
-		cfg.ValidateResponses = func(err error) { logf("%v", err) }
+		cfg.CheckResponses = func(_ string, _ int, err error) {
+			if err != nil {
+				logf("%v", err)
+			}
+		}
 	}
 	srv, err := sandbox.New(cfg)
 	if err != nil {

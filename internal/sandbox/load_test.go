@@ -3,6 +3,9 @@ package sandbox_test
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -29,13 +32,37 @@ func TestLoadSmall(t *testing.T) {
 	runLoad(t, 32, 600)
 }
 
+// TestLoadDataFile is the small load test with -data: every change is on
+// disk before it is acknowledged (group commit), and the file read back
+// holds every record.
+func TestLoadDataFile(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "data.json")
+	runLoad(t, 32, 600, withDataFile(data))
+	cfg, err := sandbox.LoadDir(sharedDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Template, cfg.DataFile = loadTemplate(), data
+	s, err := sandbox.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	b, err := os.ReadFile(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), `"reward_usage_serial_no"`); n != 540 {
+		t.Errorf("data file holds %d records, want 540", n)
+	}
+}
+
 // runLoad sends total add-user-records from clients goroutines, 10% of them
 // repeats of serial numbers sent earlier, over enough cards to stay within
 // the reward, with reads in between; then checks that every record is there
 // exactly once and that nothing failed.
-func runLoad(t *testing.T, clients, total int) {
-	e := newEnv(t, withTemplate(loadTemplate()))
-	e.cfg.ValidateResponses = nil // the end-to-end tests validate; here only throughput and consistency matter
+func runLoad(t *testing.T, clients, total int, opts ...envOption) {
+	e := newEnv(t, append([]envOption{withTemplate(loadTemplate())}, opts...)...)
 	ctx := ctxT(t)
 	const perCard = 90 // of the 100 the reward allows
 	repeats := total / 10
@@ -155,8 +182,7 @@ func runLoad(t *testing.T, clients, total int) {
 func BenchmarkAddUserRecords(b *testing.B) {
 	tmpl := loadTemplate()
 	tmpl.Rewards[0].Amount = 1 << 50
-	e := newEnv(b, withTemplate(tmpl))
-	e.cfg.ValidateResponses = nil
+	e := newEnv(b, withTemplate(tmpl), withoutResponseValidation)
 	e.claim("bench")
 	add := e.client.V3.DiscountCard.Cards.OutCardCode("bench").AddUserRecords
 	var n atomic.Int64
@@ -175,8 +201,7 @@ func BenchmarkAddUserRecords(b *testing.B) {
 
 // BenchmarkGetCard measures getCard on a card with 100 records.
 func BenchmarkGetCard(b *testing.B) {
-	e := newEnv(b, withTemplate(loadTemplate()))
-	e.cfg.ValidateResponses = nil
+	e := newEnv(b, withTemplate(loadTemplate()), withoutResponseValidation)
 	e.claim("bench")
 	get := e.client.V3.DiscountCard.Cards.OutCardCode("bench")
 	for i := 0; i < 100; i++ {

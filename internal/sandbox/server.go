@@ -86,10 +86,12 @@ type Config struct {
 	NotifyBackoff    time.Duration
 	NotifyMaxBackoff time.Duration
 
-	// ValidateResponses, when set, receives an error for every answer to a
-	// routed request that openapi3filter.ValidateResponse refuses (answers of
-	// the injected 202 fault are not checked: the documents do not list 202).
-	ValidateResponses func(error)
+	// CheckResponses, when set, has every answer to a request routed to an
+	// operation checked with openapi3filter.ValidateResponse (the status
+	// included) before it is signed, and is called with the outcome: err is
+	// nil when the answer matches the document. Answers of the injected 202
+	// fault are not checked: the documents do not list 202.
+	CheckResponses func(operationID string, status int, err error)
 
 	// Logf logs deliveries and problems (default: nothing).
 	Logf func(format string, args ...any)
@@ -251,10 +253,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			a = s.process(r, body, rt, routeErr)
 		}
 	}
-	if rt != nil && s.cfg.ValidateResponses != nil && a.status != http.StatusAccepted {
-		if err := validateResponse(r.Context(), r, body, rt, a.status, a.header, a.body); err != nil {
-			s.cfg.ValidateResponses(err)
-		}
+	if rt != nil && s.cfg.CheckResponses != nil && a.status != http.StatusAccepted {
+		err := validateResponse(r.Context(), r, body, rt, a.status, a.header, a.body)
+		s.cfg.CheckResponses(rt.operationID, a.status, err)
 	}
 	s.send(w, r, a, faults)
 }

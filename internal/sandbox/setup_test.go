@@ -102,7 +102,9 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		"public key id":  func(c *sandbox.Config) { c.PublicKeyID = "123" },
 		"cert mode":      func(c *sandbox.Config) { c.Mode, c.PlatformCertificatePEM = sandbox.ModeCertificate, nil },
 		"empty template": func(c *sandbox.Config) { c.Template.Rewards = nil },
-		"bad count type": func(c *sandbox.Config) { c.Template.Rewards = []sandbox.TemplateReward{{RewardID: "1", Name: "n", CountType: "X", Count: 1, Unit: "u", Amount: 1}} },
+		"bad count type": func(c *sandbox.Config) {
+			c.Template.Rewards = []sandbox.TemplateReward{{RewardID: "1", Name: "n", CountType: "X", Count: 1, Unit: "u", Amount: 1}}
+		},
 		"repeated ids": func(c *sandbox.Config) {
 			c.Template.Objectives = append(c.Template.Objectives, c.Template.Objectives[0])
 		},
