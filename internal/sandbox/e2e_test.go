@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -224,6 +225,21 @@ func TestCardLifecycle(t *testing.T) {
 			} else if err != nil || len(list.Data) != 1 || list.Data[0].SerialNo != e.cfg.PlatformSerial {
 				t.Errorf("certificates: %+v %v", list, err)
 			}
+
+			// Notifications: signed with the public key, the certificate, or
+			// (both) one and the other in turn.
+			wantSerials := map[string]bool{e.cfg.PublicKeyID: true}
+			switch mode {
+			case sandbox.ModeCertificate:
+				wantSerials = map[string]bool{e.cfg.PlatformSerial: true}
+			case sandbox.ModeBoth:
+				wantSerials[e.cfg.PlatformSerial] = true
+			}
+			e.mu.Lock()
+			if !reflect.DeepEqual(e.serials, wantSerials) {
+				t.Errorf("notification serials %v, want %v", e.serials, wantSerials)
+			}
+			e.mu.Unlock()
 
 			if e.checked.Load() < 20 {
 				t.Errorf("only %d answers validated", e.checked.Load())

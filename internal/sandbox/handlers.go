@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // operation answers a request that passed authentication and validation.
@@ -409,6 +411,11 @@ func (e *ControlError) Error() string { return e.Code + ": " + e.Message }
 // ONGOING with the template's objectives and rewards, and USER_ACCEPTED is
 // sent to its notify_url. It returns the card as getCard shows it.
 func (s *Server) Accept(ctx context.Context, code string, opts AcceptOptions) (json.RawMessage, error) {
+	for name, v := range map[string]string{"openid": opts.OpenID, "sharer_openid": opts.SharerOpenID} {
+		if utf8.RuneCountInString(v) > 128 || !utf8.ValidString(v) || strings.ContainsAny(v, "\x00\r\n") {
+			return nil, &ControlError{Status: http.StatusBadRequest, Code: "PARAM_ERROR", Message: name + " must have at most 128 characters"}
+		}
+	}
 	st := s.store
 	st.mu.Lock()
 	c := st.cards[code]

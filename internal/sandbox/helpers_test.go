@@ -64,7 +64,8 @@ type env struct {
 	checked   atomic.Int64 // answers checked against the document
 
 	mu       sync.Mutex
-	failNext int // notification deliveries to refuse with 500
+	failNext int             // notification deliveries to refuse with 500
+	serials  map[string]bool // Wechatpay-Serial of the notifications received
 }
 
 type envOption func(*sandbox.Config)
@@ -110,7 +111,16 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	e.clientCfg.BackupBaseURL = e.hs.URL
 	e.client = e.newClient(e.clientCfg)
 
-	nh := httptest.NewServer(e.notificationHandler(e.client))
+	h := e.notificationHandler(e.client)
+	nh := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		e.mu.Lock()
+		if e.serials == nil {
+			e.serials = map[string]bool{}
+		}
+		e.serials[r.Header.Get("Wechatpay-Serial")] = true
+		e.mu.Unlock()
+		h.ServeHTTP(w, r)
+	}))
 	t.Cleanup(nh.Close)
 	e.notifyURL = nh.URL + "/wxpay/notify"
 	return e

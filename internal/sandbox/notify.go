@@ -47,6 +47,7 @@ type notifier struct {
 	wg     sync.WaitGroup
 
 	mu     sync.Mutex
+	sent   uint64 // notifications signed, for the alternation of ModeBoth
 	queues map[string][]*delivery
 	stats  NotificationStats
 	idle   chan struct{} // closed and replaced when nothing is pending
@@ -84,7 +85,8 @@ func newNotifier(s *Server) *notifier {
 }
 
 func (n *notifier) enqueue(code, url, eventType string, plaintext []byte) {
-	d := &delivery{url: url, eventType: eventType, id: newEventID(), created: n.s.now(), plaintext: plaintext}
+	now := n.s.now()
+	d := &delivery{url: url, eventType: eventType, id: newEventID(now), created: now, plaintext: plaintext}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.ctx.Err() != nil {
@@ -168,7 +170,7 @@ func (n *notifier) post(d *delivery) error {
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "Mozilla/4.0")
 	req.Header.Set("Request-ID", randomString(32))
-	n.s.signHeaders(req.Header, body, n.s.now(), n.s.notificationSerial())
+	n.s.signHeaders(req.Header, body, n.s.now(), n.serial())
 	n.mu.Lock()
 	n.stats.Attempts++
 	n.mu.Unlock()
@@ -240,8 +242,30 @@ func seal(key, nonce, aad string, plaintext []byte) (string, error) {
 }
 
 // newEventID is an id like WeChat Pay's EV-2018022511223320873.
-func newEventID() string {
-	return "EV-" + time.Now().In(beijing).Format("20060102150405") + randomFrom("0123456789", 7)
+func newEventID(now time.Time) string {
+	return "EV-" + now.In(beijing).Format("20060102150405") + randomFrom("0123456789", 7)
+}
+
+// serial is the Wechatpay-Serial of the next notification: the public-key
+// ID, the certificate serial in ModeCertificate, and in ModeBoth one and the
+// other in turn, as while WeChat Pay moves a migrating merchant's callbacks
+// to the public key (verifiers must accept both).
+func (n *notifier) serial() string {
+	cfg := &n.s.cfg
+	switch cfg.Mode {
+	case ModeCertificate:
+		return cfg.PlatformSerial
+	case ModeBoth:
+		n.mu.Lock()
+		n.sent++
+		odd := n.sent%2 == 1
+		n.mu.Unlock()
+		if odd {
+			return cfg.PublicKeyID
+		}
+		return cfg.PlatformSerial
+	}
+	return cfg.PublicKeyID
 }
 
 // close abandons pending deliveries and waits for the workers.

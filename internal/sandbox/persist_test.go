@@ -183,7 +183,7 @@ func TestDataFileErrors(t *testing.T) {
 			t.Errorf("%s: error does not name the file: %v", name, err)
 		}
 	}
-	// A file that does not exist yet is an empty sandbox.
+	// A file that does not exist yet is an empty sandbox, written at once.
 	cfg.DataFile = filepath.Join(dir, "new.json")
 	s, err := sandbox.New(cfg)
 	if err != nil {
@@ -191,5 +191,14 @@ func TestDataFileErrors(t *testing.T) {
 	}
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
+	}
+	if _, err := os.Stat(cfg.DataFile); err != nil {
+		t.Errorf("new data file: %v", err)
+	}
+	// A data file that cannot be written is refused at start.
+	cfg.DataFile = filepath.Join(dir, "missing", "data.json")
+	if s, err := sandbox.New(cfg); err == nil {
+		s.Close()
+		t.Error("unwritable data file accepted")
 	}
 }

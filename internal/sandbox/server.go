@@ -156,6 +156,11 @@ func New(cfg Config) (*Server, error) {
 			return nil, err
 		}
 		s.store.load(cards)
+		if cards == nil { // a new file: write it now, so that a path that cannot be written fails here
+			if err := writeFileAtomic(cfg.DataFile, []byte(`{"sandbox_data_version": 1, "cards": []}`+"\n"), 0o600); err != nil {
+				return nil, fmt.Errorf("sandbox: data file: %w", err)
+			}
+		}
 		s.persist = newPersister(cfg.DataFile, s.store, cfg.Logf)
 	}
 	s.notifier = newNotifier(s)
@@ -320,15 +325,6 @@ func (s *Server) serialFor(r *http.Request) string {
 		if r != nil && r.Header.Get("Wechatpay-Serial") == s.cfg.PublicKeyID {
 			return s.cfg.PublicKeyID
 		}
-		return s.cfg.PlatformSerial
-	}
-	return s.cfg.PublicKeyID
-}
-
-// notificationSerial is the serial notifications are signed with: the
-// public-key ID unless only certificates exist.
-func (s *Server) notificationSerial() string {
-	if s.cfg.Mode == ModeCertificate {
 		return s.cfg.PlatformSerial
 	}
 	return s.cfg.PublicKeyID
