@@ -5,7 +5,7 @@ OUT ?= generated/wechatpay
 PKG ?= wechatpay
 WXPAYGEN = $(GO) run ./cmd/wxpaygen -spec $(SPEC) -out $(OUT) -package $(PKG)
 
-.PHONY: help generate check vet test fuzz bench
+.PHONY: help generate check vet test fuzz bench demo
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -34,3 +34,6 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
 
 bench: ## benchmarks with allocation counts
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+demo: ## run the quickstart for real: sandbox init + serve on a free loopback port, the example, stop
+	bash scripts/demo.sh

@@ -30,8 +30,11 @@ type Config struct {
 	// BaseURL is the API host, "" for DefaultBaseURL
 	// (https://api.mch.weixin.qq.com).
 	BaseURL string
-	// BackupBaseURL is the disaster-recovery host, "" for
-	// DefaultBackupBaseURL (https://api2.mch.weixin.qq.com).
+	// BackupBaseURL is the disaster-recovery host that idempotent calls fail
+	// over to on connection errors. "" means DefaultBackupBaseURL
+	// (https://api2.mch.weixin.qq.com) when BaseURL is empty or the default,
+	// and no backup when BaseURL is custom (a sandbox or a proxy), so that a
+	// test client never reaches the real WeChat Pay.
 	BackupBaseURL string
 
 	// MchID is the merchant ID (商户号), required.

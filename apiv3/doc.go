@@ -30,5 +30,9 @@
 //     follow redirects.
 //   - Errors never include request bodies, keys or header values other than
 //     Request-ID; the debug hook (WithDebugHook) redacts signatures.
-//   - The runtime does not retry.
+//   - Only GETs and operations the spec marks x-wechatpay-idempotent are
+//     retried (connection errors, 202, 429, 5xx; 3 attempts, jittered backoff
+//     within the context's deadline), failing over to the backup host on
+//     connection errors; every attempt is signed afresh (WithRetry,
+//     WithoutRetry). A plain POST is never resent.
 package apiv3
