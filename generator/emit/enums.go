@@ -1,6 +1,8 @@
 package emit
 
 import (
+	"strconv"
+
 	"github.com/dave/jennifer/jen"
 
 	"github.com/wxpaygen/wxpaygen/generator/model"
@@ -22,16 +24,33 @@ func genEnumsFile(f *jen.File, api *model.API) bool {
 // accepts any string, so values the spec does not list still arrive.
 func genEnum(f *jen.File, t *model.Type) {
 	f.Add(doc(t.Name, typeDoc(t), deprecation(t.Deprecated)))
-	f.Type().Id(t.Name).String()
+	f.Type().Id(t.Name).Add(enumBase(t))
 	f.Add(note("Values of " + t.Name + "."))
 	f.Const().DefsFunc(func(g *jen.Group) {
 		for _, v := range t.Values {
 			g.Add(doc(v.GoName, valueDoc(v), ""))
-			g.Id(v.GoName).Id(t.Name).Op("=").Lit(v.Value)
+			g.Id(v.GoName).Id(t.Name).Op("=").Add(enumLit(t, v))
 		}
 	})
 	genEnumValid(f, t)
 	genEnumValues(f, t)
+}
+
+// enumBase is the underlying type: int64 for integer enums, else string.
+func enumBase(t *model.Type) *jen.Statement {
+	if t.EnumBase == model.KindInt64 {
+		return jen.Int64()
+	}
+	return jen.String()
+}
+
+// enumLit spells a value; the model checked integer values parse.
+func enumLit(t *model.Type, v *model.EnumValue) jen.Code {
+	if t.EnumBase == model.KindInt64 {
+		n, _ := strconv.ParseInt(v.Value, 10, 64)
+		return jen.Lit(int(n))
+	}
+	return jen.Lit(v.Value)
 }
 
 func valueDoc(v *model.EnumValue) string {

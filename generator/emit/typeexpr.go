@@ -25,6 +25,8 @@ func typeExpr(t *model.Type) *jen.Statement {
 		return jen.Index().Add(typeExpr(t.Elem))
 	case model.KindMap:
 		return jen.Map(jen.String()).Add(typeExpr(t.Elem))
+	case model.KindBytes:
+		return jen.Index().Byte()
 	case model.KindRaw:
 		return jen.Qual("encoding/json", "RawMessage")
 	case model.KindExternal:

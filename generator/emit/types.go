@@ -1,19 +1,28 @@
 package emit
 
 import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
 	"github.com/dave/jennifer/jen"
 
 	"github.com/wxpaygen/wxpaygen/generator/model"
 )
 
-// genTypesFile declares the structs.
+// genTypesFile declares the structs and unions.
 func genTypesFile(f *jen.File, api *model.API) bool {
 	found := false
 	for _, t := range api.Types {
-		if t.Kind == model.KindStruct {
+		switch t.Kind {
+		case model.KindStruct:
 			genStruct(f, t)
-			found = true
+		case model.KindUnion:
+			genUnion(f, t)
+		default:
+			continue
 		}
+		found = true
 	}
 	return found
 }
@@ -55,14 +64,47 @@ func typeDoc(t *model.Type) string {
 	return "is the inline schema at #" + t.Pos.Pointer + "."
 }
 
-// fieldDoc is a field's description, or its JSON name and type.
+// fieldDoc is a field's description, or its JSON name and type, followed
+// by the notes of fieldNotes.
 func fieldDoc(f *model.Field) string {
-	if f.Doc != "" {
-		return f.Doc
+	s := f.Doc
+	if s == "" {
+		s = "is the JSON field \"" + f.JSONName + "\""
+		if f.Type.Kind.Named() {
+			s += "; see " + f.Type.Name
+		}
+		s += "."
 	}
-	s := "is the JSON field \"" + f.JSONName + "\""
-	if f.Type.Kind.Named() {
-		s += "; see " + f.Type.Name
+	if notes := fieldNotes(f); notes != "" {
+		s += "\n\n" + notes
 	}
-	return s + "."
+	return s
+}
+
+// fieldNotes says what the spec says about a field beyond its description:
+// read-only, write-only, nullable, default.
+func fieldNotes(f *model.Field) string {
+	var notes []string
+	if f.ReadOnly {
+		notes = append(notes, "Read-only: set by the server; leave it nil in requests (Validate ignores it).")
+	}
+	if f.WriteOnly {
+		notes = append(notes, "Write-only: sent, never returned.")
+	}
+	if f.Nullable {
+		notes = append(notes, "Nullable: a JSON null decodes to nil; nil is never sent.")
+	}
+	if f.Default != nil {
+		notes = append(notes, "Default (applied by the server when the field is absent): "+literal(f.Default)+".")
+	}
+	return strings.Join(notes, "\n")
+}
+
+// literal spells a spec value as JSON.
+func literal(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	return string(b)
 }

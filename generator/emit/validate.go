@@ -1,6 +1,8 @@
 package emit
 
 import (
+	"fmt"
+
 	"github.com/dave/jennifer/jen"
 
 	"github.com/wxpaygen/wxpaygen/generator/model"
@@ -18,29 +20,69 @@ func genValidateFile(f *jen.File, api *model.API) bool {
 	}
 	found := len(api.Patterns) > 0
 	for _, t := range api.Types {
-		if t.Kind == model.KindStruct && t.Validate {
+		switch {
+		case !t.Validate:
+			continue
+		case t.Kind == model.KindStruct:
 			genValidate(f, t)
-			found = true
+		case t.Kind == model.KindUnion:
+			genUnionValidate(f, t)
 		}
+		found = true
 	}
 	return found
 }
 
-// genValidate declares Validate and validate: the exported one collects
-// every violation, the unexported one is reused by types holding this one.
-func genValidate(f *jen.File, t *model.Type) {
+// genValidateEntry declares Validate, which collects every violation of
+// the unexported validate (reused by types holding this one).
+func genValidateEntry(f *jen.File, t *model.Type) {
 	f.Add(note("Validate checks x against the spec's constraints and reports every violation\nin an *apiv3.ValidationError."))
 	f.Func().Params(jen.Id("x").Op("*").Id(t.Name)).Id("Validate").Params().Error().Block(
 		jen.Id("v").Op(":=").Qual(runtime, "Validator").Values(jen.Dict{jen.Id("In"): jen.Lit("body")}),
 		jen.Id("x").Dot("validate").Call(jen.Op("&").Id("v")),
 		jen.Return(jen.Id("v").Dot("Err").Call()),
 	)
+}
+
+// genValidate declares a struct's Validate and validate.
+func genValidate(f *jen.File, t *model.Type) {
+	genValidateEntry(f, t)
 	f.Add(note("validate adds x's violations to v."))
 	f.Func().Params(jen.Id("x").Op("*").Id(t.Name)).Id("validate").Params(jen.Id("v").Op("*").Qual(runtime, "Validator")).BlockFunc(func(g *jen.Group) {
 		for _, fd := range t.Fields {
-			genFieldChecks(g, fd)
+			if !fd.ReadOnly {
+				genFieldChecks(g, fd)
+			}
+		}
+		for _, rg := range t.RequireOneOf {
+			requireGroupCheck(g, rg)
 		}
 	})
+}
+
+// requireGroupCheck reports a group none of whose alternatives is set, at
+// its first field: if x.A == nil && (x.B == nil || x.C == nil) {...}
+func requireGroupCheck(g *jen.Group, rg *model.RequireGroup) {
+	var cond *jen.Statement
+	for _, alt := range rg.Alternatives {
+		var missing *jen.Statement
+		for _, fd := range alt {
+			missing = orElse(missing, "||", jen.Id("x").Dot(fd.GoName).Op("==").Nil())
+		}
+		if len(alt) > 1 {
+			missing = jen.Parens(missing)
+		}
+		cond = orElse(cond, "&&", missing)
+	}
+	g.If(cond).Block(add(rg.Alternatives[0][0].JSONName, model.RuleRequired, rg.Message))
+}
+
+// orElse joins two conditions with op; a nil left is the right alone.
+func orElse(left *jen.Statement, op string, right jen.Code) *jen.Statement {
+	if left == nil {
+		return jen.Add(right)
+	}
+	return left.Op(op).Add(right)
 }
 
 // genFieldChecks checks one field: presence, then (when present) its value.
@@ -64,7 +106,7 @@ func presentChecks(g *jen.Group, fd *model.Field, sel func() *jen.Statement) {
 		return
 	}
 	val := func() *jen.Statement { return jen.Op("*").Add(sel()) }
-	if fd.Type.Kind == model.KindStruct || fd.Type.Kind == model.KindEnum {
+	if fd.Type.Kind.Named() {
 		val = sel // methods work through the pointer
 	}
 	g.If(sel().Op("!=").Nil()).BlockFunc(func(g *jen.Group) {
@@ -80,7 +122,7 @@ func add(name string, rule model.Rule, message string) *jen.Statement {
 // needsChecks reports whether a value of t has anything to check.
 func needsChecks(t *model.Type) bool {
 	switch t.Kind {
-	case model.KindStruct:
+	case model.KindStruct, model.KindUnion:
 		return t.Validate
 	case model.KindEnum:
 		return true
@@ -93,17 +135,23 @@ func needsChecks(t *model.Type) bool {
 }
 
 // valueChecks checks the value e of type t, named name ("" for an array
-// element, whose position the validator already holds).
+// element or map value, whose position the validator already holds).
 func valueChecks(g *jen.Group, e func() *jen.Statement, t *model.Type, name string) {
+	valueChecksAt(g, e, t, name, 0)
+}
+
+// valueChecksAt is valueChecks inside depth loops, so that nested loops get
+// their own variables.
+func valueChecksAt(g *jen.Group, e func() *jen.Statement, t *model.Type, name string, depth int) {
 	switch t.Kind {
-	case model.KindStruct:
-		structCheck(g, e, t, name)
+	case model.KindStruct, model.KindUnion:
+		structCheck(g, e, name)
 	case model.KindEnum:
 		g.If(jen.Op("!").Add(e()).Dot("Valid").Call()).Block(add(name, model.RuleEnum, t.Checks[0].Message))
 	case model.KindArray:
-		arrayChecks(g, e, t, name)
+		arrayChecks(g, e, t, name, depth)
 	case model.KindMap:
-		mapChecks(g, e, t, name)
+		mapChecks(g, e, t, name, depth)
 	case model.KindString:
 		stringChecks(g, e, t.Checks, name)
 	default:
@@ -111,17 +159,34 @@ func valueChecks(g *jen.Group, e func() *jen.Statement, t *model.Type, name stri
 	}
 }
 
-func structCheck(g *jen.Group, e func() *jen.Statement, t *model.Type, name string) {
-	if name == "" {
-		g.Add(e()).Dot("validate").Call(jen.Id("v"))
-		return
-	}
-	g.Id("v").Dot("Enter").Call(jen.Lit(name))
+func structCheck(g *jen.Group, e func() *jen.Statement, name string) {
+	enter(g, name)
 	g.Add(e()).Dot("validate").Call(jen.Id("v"))
-	g.Id("v").Dot("Leave").Call()
+	leave(g, name)
 }
 
-func arrayChecks(g *jen.Group, e func() *jen.Statement, t *model.Type, name string) {
+// enter and leave descend into a named field; "" is the current node.
+func enter(g *jen.Group, name string) {
+	if name != "" {
+		g.Id("v").Dot("Enter").Call(jen.Lit(name))
+	}
+}
+
+func leave(g *jen.Group, name string) {
+	if name != "" {
+		g.Id("v").Dot("Leave").Call()
+	}
+}
+
+// loopVar names the loop variable of a depth: i, i1, i2, ...
+func loopVar(base string, depth int) string {
+	if depth == 0 {
+		return base
+	}
+	return fmt.Sprint(base, depth)
+}
+
+func arrayChecks(g *jen.Group, e func() *jen.Statement, t *model.Type, name string, depth int) {
 	for _, c := range t.Checks {
 		op := map[model.Rule]string{model.RuleMinItems: "<", model.RuleMaxItems: ">"}[c.Rule]
 		g.If(jen.Len(e()).Op(op).Lit(int(c.Limit))).Block(add(name, c.Rule, c.Message))
@@ -129,23 +194,25 @@ func arrayChecks(g *jen.Group, e func() *jen.Statement, t *model.Type, name stri
 	if !needsChecks(t.Elem) {
 		return
 	}
-	elem := func() *jen.Statement { return e().Index(jen.Id("i")) }
-	g.Id("v").Dot("Enter").Call(jen.Lit(name))
-	g.For(jen.Id("i").Op(":=").Range().Add(e())).BlockFunc(func(g *jen.Group) {
-		g.Id("v").Dot("EnterIndex").Call(jen.Id("i"))
-		valueChecks(g, elem, t.Elem, "")
+	i := loopVar("i", depth)
+	elem := func() *jen.Statement { return e().Index(jen.Id(i)) }
+	enter(g, name)
+	g.For(jen.Id(i).Op(":=").Range().Add(e())).BlockFunc(func(g *jen.Group) {
+		g.Id("v").Dot("EnterIndex").Call(jen.Id(i))
+		valueChecksAt(g, elem, t.Elem, "", depth+1)
 		g.Id("v").Dot("Leave").Call()
 	})
-	g.Id("v").Dot("Leave").Call()
+	leave(g, name)
 }
 
 // mapChecks checks every value of a map, named by its key.
-func mapChecks(g *jen.Group, e func() *jen.Statement, t *model.Type, name string) {
-	g.Id("v").Dot("Enter").Call(jen.Lit(name))
-	g.For(jen.List(jen.Id("k"), jen.Id("e")).Op(":=").Range().Add(e())).BlockFunc(func(g *jen.Group) {
-		g.Id("v").Dot("Enter").Call(jen.Id("k"))
-		valueChecks(g, func() *jen.Statement { return jen.Id("e") }, t.Elem, "")
+func mapChecks(g *jen.Group, e func() *jen.Statement, t *model.Type, name string, depth int) {
+	k, el := loopVar("k", depth), loopVar("e", depth)
+	enter(g, name)
+	g.For(jen.List(jen.Id(k), jen.Id(el)).Op(":=").Range().Add(e())).BlockFunc(func(g *jen.Group) {
+		g.Id("v").Dot("Enter").Call(jen.Id(k))
+		valueChecksAt(g, func() *jen.Statement { return jen.Id(el) }, t.Elem, "", depth+1)
 		g.Id("v").Dot("Leave").Call()
 	})
-	g.Id("v").Dot("Leave").Call()
+	leave(g, name)
 }

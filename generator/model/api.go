@@ -40,9 +40,14 @@ package model
 
 import "github.com/wxpaygen/wxpaygen/generator/diag"
 
-// Options tunes Build. The zero value is the default and the only setting
-// today; fields added later keep their zero value meaningful.
-type Options struct{}
+// Options tunes Build. The zero value is the default; fields added later
+// keep their zero value meaningful.
+type Options struct {
+	// InitialismsFile, when set, names a text file of "word Spelling" lines
+	// (or "word: Spelling"; "#" starts a comment) merged over the built-in
+	// initialisms table. An entry no name of the spec uses is a warning.
+	InitialismsFile string
+}
 
 // API is the whole generated package.
 type API struct {
@@ -80,9 +85,11 @@ const (
 	KindMap                      // map[string]Elem (additionalProperties)
 	KindRaw                      // json.RawMessage (free-form or untyped)
 	KindExternal                 // x-go-type: an existing Go type
+	KindBytes                    // []byte (format: byte or binary; base64 in JSON)
+	KindUnion                    // a named struct with one pointer per variant (oneOf/anyOf + discriminator)
 )
 
-var kindNames = [...]string{"", "string", "int32", "int64", "float64", "bool", "time", "struct", "enum", "array", "map", "raw", "external"}
+var kindNames = [...]string{"", "string", "int32", "int64", "float64", "bool", "time", "struct", "enum", "array", "map", "raw", "external", "bytes", "union"}
 
 func (k Kind) String() string {
 	if k < 0 || int(k) >= len(kindNames) {
@@ -92,7 +99,7 @@ func (k Kind) String() string {
 }
 
 // Named reports whether the kind is a type declared in the generated package.
-func (k Kind) Named() bool { return k == KindStruct || k == KindEnum }
+func (k Kind) Named() bool { return k == KindStruct || k == KindEnum || k == KindUnion }
 
 // Type is a Go type. Named types (structs, enums) are shared: every use
 // points at the one Type in API.Types. Unnamed types (scalars, arrays, maps)
@@ -109,6 +116,16 @@ type Type struct {
 	Fields []*Field
 	// Values are an enum's values, in spec order.
 	Values []*EnumValue
+	// EnumBase is an enum's underlying kind: KindInt64 for integer enums,
+	// else (also when zero) KindString.
+	EnumBase Kind
+	// Variants are a union's variants, in spec order; Discriminator is the
+	// JSON name of the property that tells them apart.
+	Variants      []*Variant
+	Discriminator string
+	// RequireOneOf are a struct's "one of these is required" rules (anyOf or
+	// oneOf of required lists), each checked by Validate.
+	RequireOneOf []*RequireGroup
 	// External is the Go type named by x-go-type.
 	External *GoRef
 	// Format is the schema's format (e.g. "date-time", "int64"), for docs.
@@ -121,6 +138,10 @@ type Type struct {
 	// Validate enforces for a value of this type.
 	Limits Limits
 	Checks []Check
+	// Sensitive: the struct has x-wechatpay-sensitive fields, directly or
+	// in nested structs and arrays; it gets encryptSensitive and
+	// decryptSensitive methods (sensitive.go).
+	Sensitive bool
 	// Validate is set on structs reachable from a request body: they get
 	// Validate/validate methods.
 	Validate bool
@@ -144,6 +165,10 @@ type Field struct {
 	Pointer bool
 	// OmitEmpty: the JSON tag has ",omitempty" (every optional field).
 	OmitEmpty bool
+	// Sensitive: x-wechatpay-sensitive on a string property: encrypted
+	// with the platform key on send, decrypted with the merchant key on
+	// receive.
+	Sensitive bool
 	// RequiredCheck: Validate reports "required" when the field is nil
 	// (required slices, maps, raw values and pointers).
 	RequiredCheck bool
@@ -151,6 +176,34 @@ type Field struct {
 	Deprecated    bool
 	Example       any
 	Pos           diag.Position
+	// Nullable: the spec allows null (decoded as nil; never sent).
+	Nullable bool
+	// ReadOnly: set by the server only; never required nor validated in
+	// requests. WriteOnly: sent, never returned.
+	ReadOnly, WriteOnly bool
+	// Default is the spec's default, documented, not applied: the server
+	// applies it to an absent field.
+	Default any
+}
+
+// Variant is one variant of a union: a field holding a pointer to Type,
+// set when the discriminator has one of Values.
+type Variant struct {
+	GoName string
+	Type   *Type
+	// Values are the discriminator values that select this variant.
+	Values []string
+	// Tag is the variant's discriminator field, which MarshalJSON fills with
+	// Values[0] when it is empty; nil when the variant has no such string field.
+	Tag *Field
+}
+
+// RequireGroup is "one of these alternatives is required": each alternative
+// is a set of fields that must all be present.
+type RequireGroup struct {
+	Alternatives [][]*Field
+	Message      string
+	Pos          diag.Position
 }
 
 // Limits are a schema's constraints as written in the spec. Nil pointers

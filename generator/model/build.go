@@ -15,7 +15,9 @@ import (
 // holds warnings and errors; the API is nil when there is an error.
 func Build(s *load.Spec, opts Options) (*API, diag.List) {
 	b := newBuilder(s.Doc, s.Files, s.Position)
+	b.useInitialismsFile(opts.InitialismsFile)
 	api := b.build()
+	b.reportUnusedInitialisms()
 	b.diags.Sort()
 	if b.diags.HasErrors() {
 		return nil, b.diags
@@ -38,6 +40,10 @@ type builder struct {
 	patterns map[string]*Pattern
 	// events maps an event type to its notification.
 	events map[string]*Notification
+	// names spells Go names (schema part: naming.go, initialisms_file.go).
+	names *namer
+	// schemaState is the schema part's bookkeeping (types.go).
+	schemaState
 }
 
 func newBuilder(doc *openapi3.T, files []string, position func(*openapi3.Origin, string) diag.Position) *builder {
@@ -48,6 +54,7 @@ func newBuilder(doc *openapi3.T, files []string, position func(*openapi3.Origin,
 		components: map[string]*Type{},
 		patterns:   map[string]*Pattern{},
 		events:     map[string]*Notification{},
+		names:      newNamer(),
 	}
 }
 
@@ -62,6 +69,7 @@ func (b *builder) build() *API {
 	b.fillComponents()
 	b.buildOperations()
 	b.buildChain()
+	b.finishUnions()
 	b.markValidated()
 	b.breakValueCycles()
 	b.finish()

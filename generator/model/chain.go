@@ -53,7 +53,7 @@ func (b *builder) child(n *Node, seg string, op *Operation) *Node {
 			return nil
 		}
 	}
-	c := &Node{Kind: NodeStatic, Segment: seg, Parent: n, Pos: op.Pos, GoName: GoName(seg)}
+	c := &Node{Kind: NodeStatic, Segment: seg, Parent: n, Pos: op.Pos, GoName: b.names.goName(seg)}
 	if isParam {
 		c.Kind, c.Param = NodeParam, param
 		if p := op.pathParam(param); p != nil {

@@ -33,7 +33,7 @@ func (b *builder) goNameOf(exts map[string]any, name string, pos diag.Position) 
 		}
 		return s
 	}
-	g := GoName(name)
+	g := b.names.goName(name)
 	if g == "" {
 		b.diags.Errorf(pos, "give it an x-go-name", "name %q has no ASCII letter or digit to make a Go name of", name)
 	}

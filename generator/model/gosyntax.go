@@ -14,12 +14,14 @@ func (t *Type) GoSyntax() string {
 		return "map[string]" + t.Elem.GoSyntax()
 	case KindRaw:
 		return "json.RawMessage"
+	case KindBytes:
+		return "[]byte"
 	case KindExternal:
 		if t.External.ImportPath == "" {
 			return t.External.Name
 		}
 		return path.Base(t.External.ImportPath) + "." + t.External.Name
-	case KindStruct, KindEnum:
+	case KindStruct, KindEnum, KindUnion:
 		return t.Name
 	}
 	return t.Kind.String()

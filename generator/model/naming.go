@@ -59,9 +59,14 @@ func isASCIIAlnum(c byte) bool { return isUpper(c) || isLower(c) || isDigit(c) }
 // (longest match first), else strcase's camel case. used, when not nil, is
 // told each table entry matched.
 func caseWords(words []string, used func(entry string)) []string {
+	return caseWordsWith(initialisms, words, used)
+}
+
+// caseWordsWith is caseWords with a given table.
+func caseWordsWith(table map[string]string, words []string, used func(entry string)) []string {
 	var parts []string
 	for i := 0; i < len(words); {
-		n, spelled := matchEntry(words[i:])
+		n, spelled := matchEntry(table, words[i:])
 		if n == 0 {
 			parts = append(parts, strcase.ToCamel(words[i]))
 			i++
@@ -78,9 +83,9 @@ func caseWords(words []string, used func(entry string)) []string {
 
 // matchEntry finds the longest initialisms entry at the start of words and
 // returns how many words it spans and its spelling; 0 when none matches.
-func matchEntry(words []string) (int, string) {
+func matchEntry(table map[string]string, words []string) (int, string) {
 	for n := min(maxEntryWords, len(words)); n > 0; n-- {
-		if s, ok := initialisms[strings.Join(words[:n], "_")]; ok {
+		if s, ok := table[strings.Join(words[:n], "_")]; ok {
 			return n, s
 		}
 	}
@@ -99,7 +104,11 @@ func joinedName(s string) string { return strings.Join(camelParts(s), "") }
 // the prefix "X". It returns "" when the name has no ASCII letter or digit
 // (such names need x-go-name).
 func GoName(s string) string {
-	name := joinedName(s)
+	return exported(joinedName(s))
+}
+
+// exported prefixes a name starting with a digit with "X".
+func exported(name string) string {
 	if name != "" && isDigit(name[0]) {
 		name = "X" + name
 	}

@@ -8,48 +8,56 @@ import (
 )
 
 // fillStruct makes a struct's fields, in the order the properties appear
-// in the spec (by line; by name when lines are unknown).
+// in the spec (by line; by name when lines are unknown), with allOf parts
+// merged in (compose.go), and its required groups (require.go).
 func (b *builder) fillStruct(t *Type, s *openapi3.Schema, ptr string) {
+	if s.AdditionalProperties.Schema != nil || (s.AdditionalProperties.Has != nil && *s.AdditionalProperties.Has) {
+		b.diags.Warnf(b.pos(s.Origin, ptr), "decode the raw body (apiv3.Response.Body) for them, or drop additionalProperties",
+			"additionalProperties beside properties are not kept: %s gets its declared properties only", t.describe())
+	}
+	o := b.mergeObject(t, s, ptr)
 	seen := map[string]*Field{}
-	for _, name := range propertyOrder(s) {
-		f := b.field(t, s, name, pointer(ptr, "properties", name))
+	for _, p := range o.props {
+		f := b.field(t, p)
 		if f == nil {
 			continue
 		}
 		if prev, ok := seen[f.GoName]; ok {
 			b.diags.Errorf(f.Pos, "rename one of them with x-go-name",
 				"property %q of %s maps to Go field %s, as does property %q at %s",
-				name, t.describe(), f.GoName, prev.JSONName, describe(prev.Pos))
+				p.name, t.describe(), f.GoName, prev.JSONName, describe(prev.Pos))
 			continue
 		}
 		seen[f.GoName] = f
 		t.Fields = append(t.Fields, f)
 	}
+	b.requireGroups(t, o.groups)
 }
 
 // reservedFields are the methods of generated structs.
 var reservedFields = map[string]bool{"Validate": true}
 
 // field makes one struct field.
-func (b *builder) field(t *Type, s *openapi3.Schema, name, ptr string) *Field {
-	r := s.Properties[name]
-	pos := b.pos(schemaOrigin(r), ptr)
-	goName := b.goNameOf(extensionsOf(r), name, pos)
+func (b *builder) field(t *Type, p *prop) *Field {
+	r := p.ref
+	pos := b.pos(schemaOrigin(r), p.ptr)
+	goName := b.goNameOf(extensionsOf(r), p.name, pos)
 	if goName == "" {
 		return nil
 	}
 	if reservedFields[goName] {
-		b.diags.Errorf(pos, "rename it with x-go-name", "property %q of %s maps to Go field %s, which is a generated method", name, t.describe(), goName)
+		b.diags.Errorf(pos, "rename it with x-go-name", "property %q of %s maps to Go field %s, which is a generated method", p.name, t.describe(), goName)
 		return nil
 	}
 	if boolExt(extensionsOf(r), extSensitive) {
 		b.diags.Warnf(pos, "leave the field empty or encrypt it yourself until support lands",
-			"x-wechatpay-sensitive is not supported yet: property %q of %s is sent and received as is", name, t.describe())
+			"x-wechatpay-sensitive is not supported yet: property %q of %s is sent and received as is", p.name, t.describe())
 	}
-	f := &Field{JSONName: name, GoName: goName, Required: slices.Contains(s.Required, name), Pos: pos}
-	f.Type = b.typeOf(r, use{owner: t.Name, field: goName, ptr: ptr})
+	f := &Field{JSONName: p.name, GoName: goName, Required: p.required, Pos: pos}
+	f.Type = b.typeOf(r, use{owner: t.Name, field: goName, ptr: p.ptr})
 	if v := r.Value; v != nil {
-		f.Deprecated, f.Example = v.Deprecated, v.Example
+		f.Deprecated, f.Example, f.Default = v.Deprecated, v.Example, v.Default
+		f.Nullable, f.ReadOnly, f.WriteOnly = v.Nullable, v.ReadOnly, v.WriteOnly
 		if r.Ref == "" {
 			f.Doc = docOf(v) // a $ref's description is its type's
 		}
@@ -59,14 +67,23 @@ func (b *builder) field(t *Type, s *openapi3.Schema, name, ptr string) *Field {
 }
 
 // setPresence applies the one rule for optional fields: required fields are
-// values; optional scalars, enums, times, structs and external types are
-// pointers with omitempty; optional slices, maps and raw JSON are plain with
-// omitempty. Validate reports "required" only for fields that can be nil.
+// values; optional scalars, enums, times, structs, unions and external
+// types are pointers with omitempty; optional slices, maps, bytes and raw
+// JSON are plain with omitempty. Nullable and read-only fields count as
+// optional (JSON null decodes to nil; WeChat Pay refuses null, so nil is
+// never sent; the server fills read-only fields). Validate reports
+// "required" only for fields that can be nil and are not read-only.
 func setPresence(f *Field) {
-	nilable := f.Type.Kind == KindArray || f.Type.Kind == KindMap || f.Type.Kind == KindRaw
-	f.OmitEmpty = !f.Required
-	f.Pointer = !f.Required && !nilable
-	f.RequiredCheck = f.Required && nilable
+	optional := !f.Required || f.Nullable || f.ReadOnly
+	f.OmitEmpty = optional
+	f.Pointer = optional && !nilable(f.Type.Kind)
+	f.RequiredCheck = f.Required && !f.ReadOnly && (nilable(f.Type.Kind) || f.Nullable)
+}
+
+// nilable reports whether a Go value of the kind can be nil without a
+// pointer.
+func nilable(k Kind) bool {
+	return k == KindArray || k == KindMap || k == KindRaw || k == KindBytes
 }
 
 // extensionsOf returns the extensions written at a use: those of the

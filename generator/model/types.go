@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -11,10 +12,25 @@ import (
 // componentsPath is where component schemas live in a $ref.
 const componentsPath = "/components/schemas/"
 
+// schemaState is what the schema part of the builder remembers.
+type schemaState struct {
+	// byRef maps a schema reached through a $ref that is not a component
+	// (e.g. "types.yaml#/Money") to its named type, so that each such schema
+	// is declared once and recursion through it ends. The key is the ref's
+	// name and the schema's JSON: the loader may resolve one schema, reached
+	// through different refs, to different values.
+	byRef map[string]*Type
+	// warned holds the schemas already reported as untypable.
+	warned map[*openapi3.Schema]bool
+	// unions are the unions to finish once every struct is filled.
+	unions []*pendingUnion
+}
+
 // declareComponents makes a named type for every component schema that is
-// an object with properties or an enum, before any is filled, so that
-// references (also recursive ones) resolve to them. Other component schemas
-// (scalars, arrays, maps) are written inline where they are used.
+// an object with properties (or allOf), an enum or a union, before any is
+// filled, so that references (also recursive ones) resolve to them. Other
+// component schemas (scalars, arrays, maps, aliases) are written inline
+// where they are used.
 func (b *builder) declareComponents() {
 	if b.doc.Components == nil {
 		return
@@ -40,19 +56,37 @@ func (b *builder) fillComponents() {
 	}
 }
 
-// isNamedShape reports whether a schema becomes a named Go type.
+// isNamedShape reports whether a schema becomes a named Go type: a string
+// or integer enum, a union, or an object with properties or allOf (but a
+// lone allOf, which is an alias of its one schema).
 func isNamedShape(s *openapi3.Schema) bool {
-	if len(s.Enum) > 0 && typeIs(s, "string") {
+	switch {
+	case len(s.Enum) > 0:
+		return typeIs(s, "string") || typeIs(s, "integer")
+	case isUnion(s):
 		return true
+	case len(s.AllOf) > 0:
+		return !isAlias(s) && hasProperties(s, 0)
 	}
 	return len(s.Properties) > 0
 }
 
 func kindOfNamed(s *openapi3.Schema) Kind {
-	if len(s.Enum) > 0 {
+	switch {
+	case len(s.Enum) > 0:
 		return KindEnum
+	case isUnion(s):
+		return KindUnion
 	}
 	return KindStruct
+}
+
+// isAlias reports whether a schema is "allOf: [one schema]" plus at most
+// notes (description, nullable, readOnly, ...): the common way to annotate
+// a $ref. It is typed as that one schema.
+func isAlias(s *openapi3.Schema) bool {
+	return len(s.AllOf) == 1 && len(s.Properties) == 0 && s.Type == nil &&
+		len(s.OneOf)+len(s.AnyOf) == 0 && len(s.Enum) == 0 && s.Items == nil
 }
 
 // newNamed makes a named type and lists it in the API.
@@ -64,11 +98,14 @@ func (b *builder) newNamed(k Kind, s *openapi3.Schema, name string, pos diag.Pos
 
 // fill completes a named type from its schema.
 func (b *builder) fill(t *Type, s *openapi3.Schema, ptr string) {
-	if t.Kind == KindEnum {
+	switch t.Kind {
+	case KindEnum:
 		b.fillEnum(t, s, ptr)
-		return
+	case KindUnion:
+		b.fillUnion(t, s, ptr)
+	default:
+		b.fillStruct(t, s, ptr)
 	}
-	b.fillStruct(t, s, ptr)
 }
 
 // use is where a schema is used: the Go name of the type holding it and
@@ -82,21 +119,30 @@ func (u use) inlineName() string { return u.owner + u.field }
 
 // typeOf returns the Go type of a schema at a use.
 func (b *builder) typeOf(r *openapi3.SchemaRef, u use) *Type {
-	if t := b.component(r.Ref); t != nil {
+	if t := b.componentOf(r); t != nil {
 		return t
 	}
 	s := r.Value
 	if s == nil {
 		return b.raw(r, u, "a schema without a value")
 	}
-	if ext := b.goType(s, u); ext != nil {
+	if ext := b.goType(r, u); ext != nil {
 		return ext
 	}
-	if len(s.AllOf) == 1 && len(s.Properties) == 0 && s.Type == nil {
-		return b.typeOf(s.AllOf[0], u)
+	if t := b.byRef[refKey(r)]; t != nil && r.Ref != "" {
+		return t
 	}
-	if len(s.OneOf)+len(s.AnyOf)+len(s.AllOf) > 0 || s.Not != nil {
-		return b.raw(r, u, "oneOf/anyOf/allOf/not")
+	switch {
+	case isAlias(s):
+		return b.typeOf(s.AllOf[0], use{owner: u.owner, field: u.field, ptr: u.ptr + "/allOf/0"})
+	case s.Not != nil:
+		return b.raw(r, u, "a schema with not")
+	case s.Discriminator != nil && !isUnion(s):
+		return b.raw(r, u, "a discriminated oneOf/anyOf whose variants are not all $refs to component objects")
+	case len(s.OneOf)+len(s.AnyOf) > 0 && !isUnion(s) && !onlyRequireGroups(s):
+		return b.raw(r, u, "oneOf/anyOf without a discriminator (a union wxpaygen cannot decode)")
+	case len(s.AllOf) > 0 && !hasProperties(s, 0):
+		return b.raw(r, u, "allOf of schemas that are not objects")
 	}
 	return b.typeOfShape(r, s, u)
 }
@@ -106,6 +152,8 @@ func (b *builder) typeOfShape(r *openapi3.SchemaRef, s *openapi3.Schema, u use) 
 	switch {
 	case isNamedShape(s):
 		return b.inlineNamed(r, s, u)
+	case len(s.Enum) > 0 && !typeIs(s, "string") && !typeIs(s, "integer"):
+		return b.raw(r, u, "an enum of type "+typeList(s))
 	case typeIs(s, "array"):
 		return b.arrayOf(r, s, u)
 	case typeIs(s, "object") || (s.Type == nil && s.AdditionalProperties.Schema != nil):
@@ -116,15 +164,51 @@ func (b *builder) typeOfShape(r *openapi3.SchemaRef, s *openapi3.Schema, u use) 
 	if s.Type == nil && len(s.Properties) == 0 {
 		return b.unnamed(KindRaw, s, u) // any JSON value: kept as sent
 	}
-	return b.raw(r, u, "a schema of type "+strings.Join(s.Type.Slice(), ", "))
+	return b.raw(r, u, "a schema of type "+typeList(s))
 }
 
-// inlineNamed declares and fills an inline object or enum, named owner+field.
+func typeList(s *openapi3.Schema) string {
+	if s.Type == nil {
+		return "(none)"
+	}
+	return strings.Join(s.Type.Slice(), ", ")
+}
+
+// inlineNamed declares and fills an inline object, enum or union, named
+// owner+field; a schema reached through a $ref to a non-component place is
+// named after the ref's last token and declared once.
 func (b *builder) inlineNamed(r *openapi3.SchemaRef, s *openapi3.Schema, u use) *Type {
 	pos := b.pos(schemaOrigin(r), u.ptr)
-	t := b.newNamed(kindOfNamed(s), s, b.goNameOf(s.Extensions, u.inlineName(), pos), pos)
+	name := u.inlineName()
+	if r.Ref != "" {
+		name = b.names.goName(refName(r.Ref))
+	}
+	t := b.newNamed(kindOfNamed(s), s, b.goNameOf(s.Extensions, name, pos), pos)
+	if r.Ref != "" {
+		if b.byRef == nil {
+			b.byRef = map[string]*Type{}
+		}
+		b.byRef[refKey(r)] = t
+	}
 	b.fill(t, s, u.ptr)
 	return t
+}
+
+// refKey identifies a referenced schema: its ref's name and its JSON.
+func refKey(r *openapi3.SchemaRef) string {
+	j, _ := json.Marshal(r.Value)
+	return refName(r.Ref) + "\x00" + string(j)
+}
+
+// refName is the last token of a $ref ("types.yaml#/Money" -> "Money"), or
+// the file's base name without extension when it has no fragment.
+func refName(ref string) string {
+	file, frag, _ := strings.Cut(ref, "#")
+	if frag = strings.Trim(frag, "/"); frag != "" {
+		return frag[strings.LastIndex(frag, "/")+1:]
+	}
+	file = file[strings.LastIndex(file, "/")+1:]
+	return strings.TrimSuffix(strings.TrimSuffix(file, ".yaml"), ".yml")
 }
 
 func (b *builder) arrayOf(r *openapi3.SchemaRef, s *openapi3.Schema, u use) *Type {
@@ -138,12 +222,19 @@ func (b *builder) arrayOf(r *openapi3.SchemaRef, s *openapi3.Schema, u use) *Typ
 }
 
 // objectOf types objects without properties: a map when additionalProperties
-// has a schema, else free-form JSON (json.RawMessage keeps the bytes as sent,
-// and the caller decodes them as they see fit).
+// has a schema (map[string]json.RawMessage when it is true), else free-form
+// JSON (json.RawMessage keeps the bytes as sent, and the caller decodes them
+// as they see fit).
 func (b *builder) objectOf(r *openapi3.SchemaRef, s *openapi3.Schema, u use) *Type {
-	if ap := s.AdditionalProperties.Schema; ap != nil {
+	ap := s.AdditionalProperties
+	switch {
+	case ap.Schema != nil:
 		t := b.unnamed(KindMap, s, u)
-		t.Elem = b.typeOf(ap, use{owner: u.owner, field: u.field + "Value", ptr: u.ptr + "/additionalProperties"})
+		t.Elem = b.typeOf(ap.Schema, use{owner: u.owner, field: u.field + "Value", ptr: u.ptr + "/additionalProperties"})
+		return t
+	case ap.Has != nil && *ap.Has:
+		t := b.unnamed(KindMap, s, u)
+		t.Elem = &Type{Kind: KindRaw}
 		return t
 	}
 	return b.unnamed(KindRaw, s, u)
@@ -155,6 +246,8 @@ func (b *builder) scalar(s *openapi3.Schema, u use) *Type {
 	switch {
 	case typeIs(s, "string") && s.Format == "date-time":
 		k = KindTime
+	case typeIs(s, "string") && (s.Format == "byte" || s.Format == "binary"):
+		k = KindBytes
 	case typeIs(s, "integer") && s.Format == "int32":
 		k = KindInt32
 	case typeIs(s, "integer"):
@@ -167,12 +260,19 @@ func (b *builder) scalar(s *openapi3.Schema, u use) *Type {
 	return b.unnamed(k, s, u)
 }
 
-// raw types what cannot be typed as json.RawMessage, with a warning.
+// raw types what cannot be typed as json.RawMessage, with a warning (once
+// per schema).
 func (b *builder) raw(r *openapi3.SchemaRef, u use, what string) *Type {
-	b.diags.Warnf(b.pos(schemaOrigin(r), u.ptr), "describe it with type and properties, or give it x-go-type",
-		"cannot type %s; using json.RawMessage", what)
+	if r.Value == nil || !b.warned[r.Value] {
+		b.diags.Warnf(b.pos(schemaOrigin(r), u.ptr), "describe it with type and properties, or give it x-go-type",
+			"cannot type %s; using json.RawMessage", what)
+	}
 	t := &Type{Kind: KindRaw}
 	if r.Value != nil {
+		if b.warned == nil {
+			b.warned = map[*openapi3.Schema]bool{}
+		}
+		b.warned[r.Value] = true
 		t.Doc = docOf(r.Value)
 	}
 	return t
@@ -187,11 +287,33 @@ func (b *builder) unnamed(k Kind, s *openapi3.Schema, u use) *Type {
 
 // component returns the named type a $ref points at, or nil.
 func (b *builder) component(ref string) *Type {
-	i := strings.LastIndex(ref, componentsPath)
-	if i < 0 {
+	name, _ := componentName(ref)
+	return b.components[name]
+}
+
+// componentOf returns the named type a $ref to a component schema points
+// at, or nil. The schema must be the component's: a ref into the components
+// of a file that is not merged (say, under a subfolder) names a component of
+// the merged spec only when it is the same schema.
+func (b *builder) componentOf(r *openapi3.SchemaRef) *Type {
+	t := b.component(r.Ref)
+	if t == nil || b.doc.Components == nil {
 		return nil
 	}
-	return b.components[ref[i+len(componentsPath):]]
+	name, _ := componentName(r.Ref)
+	if c := b.doc.Components.Schemas[name]; c == nil || (c.Value != r.Value && !sameSchema(c.Value, r.Value)) {
+		return nil
+	}
+	return t
+}
+
+// componentName is the name in a "...#/components/schemas/Name" ref.
+func componentName(ref string) (string, bool) {
+	i := strings.LastIndex(ref, componentsPath)
+	if i < 0 {
+		return "", false
+	}
+	return ref[i+len(componentsPath):], true
 }
 
 func typeIs(s *openapi3.Schema, typ string) bool {

@@ -26,9 +26,10 @@ const (
 	RuleMinItems
 	RuleMaxItems
 	RuleUTF8MB4
+	RuleOneOf
 )
 
-var ruleNames = [...]string{"", "required", "minLength", "maxLength", "pattern", "enum", "minimum", "maximum", "minItems", "maxItems", "utf8mb4"}
+var ruleNames = [...]string{"", "required", "minLength", "maxLength", "pattern", "enum", "minimum", "maximum", "minItems", "maxItems", "utf8mb4", "oneOf"}
 
 func (r Rule) String() string { return ruleNames[r] }
 
@@ -42,7 +43,11 @@ func (r Rule) String() string { return ruleNames[r] }
 //   - enum: the value is one the spec lists (Valid());
 //   - minimum/maximum: Number, Exclusive;
 //   - minItems/maxItems: Limit;
-//   - utf8mb4: no 4-byte UTF-8 in any request string.
+//   - utf8mb4: no 4-byte UTF-8 in any request string;
+//   - oneOf: a union has exactly one variant set (also Unknown).
+//
+// Read-only fields are never checked; a struct's RequireOneOf groups report
+// "required" at the group's first field.
 type Check struct {
 	Rule      Rule
 	Message   string
@@ -191,7 +196,14 @@ func markReach(t *Type) {
 	case t.Kind == KindStruct && !t.Validate:
 		t.Validate = true
 		for _, f := range t.Fields {
-			markReach(f.Type)
+			if !f.ReadOnly {
+				markReach(f.Type)
+			}
+		}
+	case t.Kind == KindUnion && !t.Validate:
+		t.Validate = true
+		for _, v := range t.Variants {
+			markReach(v.Type)
 		}
 	}
 }
@@ -203,7 +215,9 @@ func (b *builder) usedPatterns() []*Pattern {
 	for _, t := range b.api.Types {
 		if t.Validate {
 			for _, f := range t.Fields {
-				markPatterns(f.Type, used)
+				if !f.ReadOnly {
+					markPatterns(f.Type, used)
+				}
 			}
 		}
 	}

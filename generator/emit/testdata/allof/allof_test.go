@@ -1,0 +1,44 @@
+package wechatpay
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/wxpaygen/wxpaygen/apiv3"
+)
+
+func TestAllOfMergesFields(t *testing.T) {
+	p := Pet{ID: "p1", Name: "Tom", Kind: PetKindCat, Owner: &Named{Name: "Ann"}}
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := string(b), `{"id":"p1","name":"Tom","kind":"cat","owner":{"name":"Ann"}}`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
+	if err := p.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAllOfRequiredFromParts(t *testing.T) {
+	p := Pet{Name: "much too long", Kind: "bird"}
+	var ve *apiv3.ValidationError
+	if !errors.As(p.Validate(), &ve) {
+		t.Fatal("want a *apiv3.ValidationError")
+	}
+	rules := map[string]string{}
+	for _, v := range ve.Violations {
+		rules[v.Field] = v.Rule
+	}
+	want := map[string]string{"id": "minLength", "name": "maxLength", "kind": "enum"}
+	if len(rules) != len(want) {
+		t.Fatalf("violations %+v", ve.Violations)
+	}
+	for f, r := range want {
+		if rules[f] != r {
+			t.Errorf("%s: rule %q, want %q", f, rules[f], r)
+		}
+	}
+}

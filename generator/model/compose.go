@@ -1,0 +1,184 @@
+package model
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// An object schema's properties with allOf merged: the parts' properties
+// in order (each part's in spec order), then the schema's own. Required
+// lists are joined. One property defined differently by two parts is a
+// located error naming both places.
+
+// maxAllOfDepth bounds allOf nesting (a cycle of allOf refs never ends).
+const maxAllOfDepth = 32
+
+// prop is one property of a merged object.
+type prop struct {
+	name     string
+	ref      *openapi3.SchemaRef
+	ptr      string
+	required bool
+}
+
+// objectShape is an object schema with allOf merged.
+type objectShape struct {
+	props    []*prop
+	byName   map[string]*prop
+	required map[string]bool
+	groups   []groupSpec
+}
+
+// groupSpec is an anyOf or oneOf of required lists ("one of a, b").
+type groupSpec struct {
+	lists  [][]string
+	ptr    string
+	origin *openapi3.Origin
+}
+
+// mergeObject merges an object schema's allOf parts into one shape.
+func (b *builder) mergeObject(t *Type, s *openapi3.Schema, ptr string) *objectShape {
+	o := &objectShape{byName: map[string]*prop{}, required: map[string]bool{}}
+	b.collect(o, t, s, ptr, 0)
+	for _, p := range o.props {
+		p.required = o.required[p.name]
+	}
+	return o
+}
+
+// collect adds a schema's parts, then its own properties, required list
+// and required groups.
+func (b *builder) collect(o *objectShape, t *Type, s *openapi3.Schema, ptr string, depth int) {
+	if depth > maxAllOfDepth {
+		b.diags.Errorf(b.pos(s.Origin, ptr), "break the cycle of allOf references", "allOf of %s nests deeper than %d levels", t.describe(), maxAllOfDepth)
+		return
+	}
+	for i, part := range s.AllOf {
+		pptr := partPointer(part, ptr, i)
+		if part.Value == nil {
+			continue
+		}
+		if !objectLike(part.Value) {
+			b.diags.Errorf(b.pos(schemaOrigin(part), pptr), "merge only object schemas with allOf",
+				"allOf part %d of %s is a %s schema, not an object", i, t.describe(), typeList(part.Value))
+			continue
+		}
+		b.collect(o, t, part.Value, pptr, depth+1)
+	}
+	for _, name := range propertyOrder(s) {
+		b.addProp(o, t, &prop{name: name, ref: s.Properties[name], ptr: pointer(ptr, "properties", name)})
+	}
+	for _, r := range s.Required {
+		o.required[r] = true
+	}
+	if onlyRequireGroups(s) {
+		o.groups = append(o.groups, requireLists(s.AnyOf, pointer(ptr, "anyOf"), s.Origin)...)
+		o.groups = append(o.groups, requireLists(s.OneOf, pointer(ptr, "oneOf"), s.Origin)...)
+	}
+}
+
+// addProp adds a property; the same property from two parts is fine when
+// both define it alike.
+func (b *builder) addProp(o *objectShape, t *Type, p *prop) {
+	prev, ok := o.byName[p.name]
+	if !ok {
+		o.byName[p.name] = p
+		o.props = append(o.props, p)
+		return
+	}
+	if prev.ref.Value == p.ref.Value || sameSchema(prev.ref.Value, p.ref.Value) {
+		return
+	}
+	b.diags.Errorf(b.pos(schemaOrigin(p.ref), p.ptr), "define the property alike in every allOf part, or in one part only",
+		"property %q of %s is defined differently here and at %s", p.name, t.describe(), describe(b.pos(schemaOrigin(prev.ref), prev.ptr)))
+}
+
+// partPointer is where an allOf part is written: a component's own place
+// when the part is a $ref to one.
+func partPointer(part *openapi3.SchemaRef, ptr string, i int) string {
+	if name, ok := componentName(part.Ref); ok {
+		return pointer("/components/schemas", name)
+	}
+	return pointer(ptr, "allOf", fmt.Sprint(i))
+}
+
+// objectLike reports whether a schema can be merged as an object.
+func objectLike(s *openapi3.Schema) bool {
+	return (s.Type == nil || typeIs(s, "object")) && len(s.Enum) == 0 && s.Items == nil
+}
+
+// hasProperties reports whether a schema or one of its allOf parts declares
+// properties or type object: such an allOf is a struct.
+func hasProperties(s *openapi3.Schema, depth int) bool {
+	if len(s.Properties) > 0 || typeIs(s, "object") {
+		return true
+	}
+	for _, p := range s.AllOf {
+		if depth < maxAllOfDepth && p.Value != nil && hasProperties(p.Value, depth+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// onlyRequireGroups reports whether a schema's oneOf and anyOf (at least
+// one present) are lists of required-only schemas, such as
+// anyOf: [{required: [transaction_id]}, {required: [out_trade_no]}].
+func onlyRequireGroups(s *openapi3.Schema) bool {
+	all := append(append(openapi3.SchemaRefs{}, s.OneOf...), s.AnyOf...)
+	if len(all) == 0 {
+		return false
+	}
+	for _, r := range all {
+		v := r.Value
+		if r.Ref != "" || v == nil || len(v.Required) == 0 || len(v.Properties) > 0 || v.Type != nil ||
+			len(v.AllOf)+len(v.OneOf)+len(v.AnyOf) > 0 || len(v.Enum) > 0 || v.Items != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// requireLists reads one anyOf or oneOf of required lists.
+func requireLists(refs openapi3.SchemaRefs, ptr string, origin *openapi3.Origin) []groupSpec {
+	if len(refs) == 0 {
+		return nil
+	}
+	g := groupSpec{ptr: ptr, origin: origin}
+	for _, r := range refs {
+		g.lists = append(g.lists, r.Value.Required)
+	}
+	return []groupSpec{g}
+}
+
+// isUnion reports whether a schema is a discriminated union: a
+// discriminator with oneOf or anyOf (not both) of $refs.
+func isUnion(s *openapi3.Schema) bool {
+	if s.Discriminator == nil || (len(s.OneOf) > 0) == (len(s.AnyOf) > 0) {
+		return false
+	}
+	for _, r := range unionParts(s) {
+		if r.Ref == "" {
+			return false
+		}
+	}
+	return true
+}
+
+// unionParts are a union's oneOf or anyOf.
+func unionParts(s *openapi3.Schema) openapi3.SchemaRefs {
+	if len(s.OneOf) > 0 {
+		return s.OneOf
+	}
+	return s.AnyOf
+}
+
+// sameSchema compares two schemas by their JSON form (which leaves
+// origins out).
+func sameSchema(a, c *openapi3.Schema) bool {
+	ja, errA := json.Marshal(a)
+	jc, errC := json.Marshal(c)
+	return errA == nil && errC == nil && string(ja) == string(jc)
+}
