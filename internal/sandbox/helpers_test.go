@@ -1,9 +1,12 @@
 package sandbox_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,9 +16,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
+
 	"github.com/wxpaygen/wxpaygen/apiv3"
 	"github.com/wxpaygen/wxpaygen/generated/wechatpay"
 	"github.com/wxpaygen/wxpaygen/internal/sandbox"
+	"github.com/wxpaygen/wxpaygen/spec"
 )
 
 // One setup for the whole package: RSA key generation is slow under -race.
@@ -113,6 +119,12 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 
 	h := e.notificationHandler(e.client)
 	nh := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			t.Error(err)
+		}
+		checkSchema(t, "Notification", body)
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		e.mu.Lock()
 		if e.serials == nil {
 			e.serials = map[string]bool{}
@@ -151,7 +163,12 @@ func (e *env) newClient(cfg apiv3.Config, opts ...apiv3.Option) *wechatpay.Clien
 }
 
 func (e *env) notificationHandler(c *wechatpay.Client) http.Handler {
-	push := func(r received) error {
+	push := func(r received, plaintext []byte) error {
+		checkSchema(e.t, map[string]string{
+			wechatpay.EventTypeUserAccepted:   "UserAcceptedResource",
+			wechatpay.EventTypeAgreementEnded: "AgreementEndedResource",
+			wechatpay.EventTypeUserPaid:       "UserPaidResource",
+		}[r.eventType], plaintext)
 		e.mu.Lock()
 		if e.failNext > 0 {
 			e.failNext--
@@ -164,13 +181,13 @@ func (e *env) notificationHandler(c *wechatpay.Client) http.Handler {
 	}
 	return c.NotificationHandler(wechatpay.NotificationHandlers{
 		OnUserAccepted: func(_ context.Context, n *apiv3.Notification, r *wechatpay.UserAcceptedResource) error {
-			return push(received{eventType: n.EventType, id: n.ID, accepted: r})
+			return push(received{eventType: n.EventType, id: n.ID, accepted: r}, n.Plaintext)
 		},
 		OnAgreementEnded: func(_ context.Context, n *apiv3.Notification, r *wechatpay.AgreementEndedResource) error {
-			return push(received{eventType: n.EventType, id: n.ID, ended: r})
+			return push(received{eventType: n.EventType, id: n.ID, ended: r}, n.Plaintext)
 		},
 		OnUserPaid: func(_ context.Context, n *apiv3.Notification, r *wechatpay.UserPaidResource) error {
-			return push(received{eventType: n.EventType, id: n.ID, paid: r})
+			return push(received{eventType: n.EventType, id: n.ID, paid: r}, n.Plaintext)
 		},
 	})
 }
@@ -252,3 +269,34 @@ func completion(id, serial string, typ wechatpay.CompletionType, count int64) we
 }
 
 var beijing = time.FixedZone("CST", 8*3600)
+
+var specDoc = sync.OnceValues(func() (*openapi3.T, error) {
+	data, err := spec.FS.ReadFile("discount-card.yaml")
+	if err != nil {
+		return nil, err
+	}
+	return openapi3.NewLoader().LoadFromData(data)
+})
+
+// checkSchema validates JSON against a component schema of the spec: the
+// notification envelope and the decrypted payloads, which no
+// openapi3filter.ValidateResponse sees.
+func checkSchema(t testing.TB, name string, data []byte) {
+	t.Helper()
+	doc, err := specDoc()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := doc.Components.Schemas[name]
+	if ref == nil {
+		t.Fatalf("no schema %q", name)
+	}
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Errorf("%s: %v", name, err)
+		return
+	}
+	if err := ref.Value.VisitJSON(v); err != nil {
+		t.Errorf("%s does not match the spec: %v\n%s", name, err, data)
+	}
+}
