@@ -28,6 +28,9 @@ type Options struct {
 	Package string
 	// Strict turns warnings into errors.
 	Strict bool
+	// Initialisms, when set, is a file of "word Spelling" lines merged over
+	// the built-in initialisms table; an entry no name uses is a warning.
+	Initialisms string
 }
 
 // Generate loads the spec, builds the model and renders every output file.
@@ -56,7 +59,7 @@ func generate(opts Options) (Files, diag.List, error) {
 		return nil, asList(err), err
 	}
 	list := spec.Lint()
-	api, built := model.Build(spec, model.Options{})
+	api, built := model.Build(spec, model.Options{InitialismsFile: opts.Initialisms})
 	list = append(list, built...)
 	list.Sort()
 	if opts.Strict {

@@ -32,9 +32,10 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		pkg      = fs.String("package", "wechatpay", "Go package `name` of the output")
 		check    = fs.Bool("check", false, "generate in memory and list stale, missing and extra files without writing; exit 1 if any")
 		strict   = fs.Bool("strict", false, "treat warnings as errors")
+		inits    = fs.String("initialisms", "", "`file` of \"word Spelling\" lines merged over the built-in initialisms table")
 	)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: wxpaygen [-spec spec/] [-out generated/wechatpay] [-package wechatpay] [-check] [-strict]")
+		fmt.Fprintln(stderr, "usage: wxpaygen [-spec spec/] [-out generated/wechatpay] [-package wechatpay] [-check] [-strict] [-initialisms file]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -53,7 +54,7 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 
-	files, list, err := generator.Generate(generator.Options{Spec: *specPath, Package: *pkg, Strict: *strict})
+	files, list, err := generator.Generate(generator.Options{Spec: *specPath, Package: *pkg, Strict: *strict, Initialisms: *inits})
 	printDiagnostics(stderr, specDir(*specPath), list)
 	if err != nil {
 		if _, isList := err.(diag.List); !isList {
