@@ -53,7 +53,7 @@ const usage = `usage:
   wxpay-sandbox fault -addr ADDR SPEC
 
 fault SPEC: rules separated by ';', each KIND[=DELAY][,times=N][,op=OPERATION_ID]
-  KIND: latency=DURATION, 202, 429, 500, drop, badsig, stale; "" clears.
+  KIND: latency=DURATION, 202, 429, 500, drop, drop-after, badsig, stale; "" clears.
 `
 
 // run is the command with its streams and arguments injected; it returns

@@ -11,13 +11,14 @@ import (
 
 // Fault kinds.
 const (
-	FaultLatency      = "latency" // delay the answer by Delay
-	FaultAccepted     = "202"     // answer 202 with an empty body, without processing
-	FaultRateLimited  = "429"     // answer 429 RATELIMIT_EXCEEDED, without processing
-	FaultSystemError  = "500"     // answer 500 SYSTEM_ERROR, without processing
-	FaultDrop         = "drop"    // close the connection without answering, without processing
-	FaultBadSignature = "badsig"  // process, then send a Wechatpay-Signature that does not verify
-	FaultStale        = "stale"   // process, then sign with a Wechatpay-Timestamp 10 minutes old
+	FaultLatency      = "latency"    // delay the answer by Delay
+	FaultAccepted     = "202"        // answer 202 with an empty body, without processing
+	FaultRateLimited  = "429"        // answer 429 RATELIMIT_EXCEEDED, without processing
+	FaultSystemError  = "500"        // answer 500 SYSTEM_ERROR, without processing
+	FaultDrop         = "drop"       // close the connection without answering, without processing
+	FaultDropAfter    = "drop-after" // process, then close the connection without answering (a lost answer)
+	FaultBadSignature = "badsig"     // process, then send a Wechatpay-Signature that does not verify
+	FaultStale        = "stale"      // process, then sign with a Wechatpay-Timestamp 10 minutes old
 )
 
 // Fault is one injected fault. It applies to the requests for Operation
@@ -35,7 +36,7 @@ type Fault struct {
 //	KIND[=DELAY][,times=N][,op=OPERATION_ID]
 //
 // with KIND one of latency (which needs =DELAY, a Go duration such as 300ms),
-// 202, 429, 500, drop, badsig, stale. Examples: "429,times=2",
+// 202, 429, 500, drop, drop-after, badsig, stale. Examples: "429,times=2",
 // "latency=2s,op=getCard", "drop,times=1,op=addUserRecords;stale". The empty
 // spec means no faults.
 func ParseFaults(spec string) ([]Fault, error) {
@@ -55,12 +56,12 @@ func ParseFaults(spec string) ([]Fault, error) {
 				return nil, fmt.Errorf("sandbox: fault %q: latency needs a positive duration, e.g. latency=300ms", rule)
 			}
 			f.Delay = d
-		case FaultAccepted, FaultRateLimited, FaultSystemError, FaultDrop, FaultBadSignature, FaultStale:
+		case FaultAccepted, FaultRateLimited, FaultSystemError, FaultDrop, FaultDropAfter, FaultBadSignature, FaultStale:
 			if hasArg {
 				return nil, fmt.Errorf("sandbox: fault %q: %s takes no value", rule, kind)
 			}
 		default:
-			return nil, fmt.Errorf("sandbox: fault %q: unknown kind %q (latency, 202, 429, 500, drop, badsig, stale)", rule, kind)
+			return nil, fmt.Errorf("sandbox: fault %q: unknown kind %q (latency, 202, 429, 500, drop, drop-after, badsig, stale)", rule, kind)
 		}
 		for _, opt := range parts[1:] {
 			k, v, _ := strings.Cut(strings.TrimSpace(opt), "=")
@@ -131,13 +132,14 @@ func (fs *faultSet) list() []Fault {
 type applied struct {
 	delay        time.Duration
 	drop         bool
+	dropAfter    bool
 	answer       *answer // replaces processing
 	badSignature bool
 	stale        bool
 }
 
 // take applies every fault matching operationID, consuming one of its
-// times; the first of 202, 429, 500 and drop wins.
+// times; the first of 202, 429, 500 and drop wins (over drop-after too).
 func (fs *faultSet) take(operationID string) applied {
 	var a applied
 	fs.mu.Lock()
@@ -167,6 +169,8 @@ func (fs *faultSet) take(operationID string) applied {
 			case FaultDrop:
 				a.drop = true
 			}
+		case FaultDropAfter:
+			a.dropAfter = true
 		case FaultBadSignature:
 			a.badSignature = true
 		case FaultStale:

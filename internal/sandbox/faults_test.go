@@ -15,7 +15,7 @@ import (
 )
 
 func TestParseFaults(t *testing.T) {
-	got, err := sandbox.ParseFaults(" latency=300ms,op=getCard ; 429,times=2;drop,times=1,op=addUserRecords;500;202;badsig;stale ")
+	got, err := sandbox.ParseFaults(" latency=300ms,op=getCard ; 429,times=2;drop,times=1,op=addUserRecords;500;202;badsig;stale;drop-after,times=3 ")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,7 +23,7 @@ func TestParseFaults(t *testing.T) {
 		{Kind: "latency", Delay: 300 * time.Millisecond, Operation: "getCard"},
 		{Kind: "429", Times: 2},
 		{Kind: "drop", Times: 1, Operation: "addUserRecords"},
-		{Kind: "500"}, {Kind: "202"}, {Kind: "badsig"}, {Kind: "stale"},
+		{Kind: "500"}, {Kind: "202"}, {Kind: "badsig"}, {Kind: "stale"}, {Kind: "drop-after", Times: 3},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("got %+v\nwant %+v", got, want)
@@ -245,7 +245,7 @@ func TestFaultsWithRetries(t *testing.T) {
 		t.Fatal(err)
 	}
 	reward := e.cfg.Template.Rewards[1].RewardID
-	for i, spec := range []string{"500,times=2", "429,times=1;202,times=1", "drop,times=2"} {
+	for i, spec := range []string{"500,times=2", "429,times=1;202,times=1", "drop,times=2", "drop-after,times=1"} {
 		f, err := sandbox.ParseFaults(spec)
 		if err != nil {
 			t.Fatal(err)
@@ -261,7 +261,24 @@ func TestFaultsWithRetries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(card.Rewards[1].RewardUsageRecords); n != 3 || *card.TotalAmount != 30 {
-		t.Errorf("%d records, total %d; want 3 and 30", n, *card.TotalAmount)
+	if n := len(card.Rewards[1].RewardUsageRecords); n != 4 || *card.TotalAmount != 40 {
+		t.Errorf("%d records, total %d; want 4 and 40", n, *card.TotalAmount)
+	}
+
+	// prepareCard is not repeated by the runtime; after a lost answer the
+	// merchant repeats it and gets the same token.
+	f, _ := sandbox.ParseFaults("drop-after,times=1,op=prepareCard")
+	e.srv.SetFaults(f)
+	req := &wechatpay.PrepareCardRequest{OutCardCode: "lost", CardTemplateID: e.cfg.Template.CardTemplateID,
+		AppID: "wxd678efh567hg6787", NotifyURL: e.notifyURL}
+	if _, _, err := c.V3.DiscountCard.Cards.Post(ctx, req); err == nil {
+		t.Fatal("prepareCard with a lost answer: no error")
+	}
+	resp, _, err := c.V3.DiscountCard.Cards.Post(ctx, req)
+	if err != nil || resp.PrepareCardToken == "" {
+		t.Fatalf("repeated prepareCard: %v", err)
+	}
+	if again := e.prepare("lost"); again != resp.PrepareCardToken {
+		t.Errorf("tokens differ: %s %s", again, resp.PrepareCardToken)
 	}
 }

@@ -36,7 +36,7 @@ func FuzzParseAuthorization(f *testing.F) {
 
 func FuzzParseFaults(f *testing.F) {
 	f.Add("latency=300ms,op=getCard;429,times=2;drop")
-	f.Add("500,times=1,op=addUserRecords;badsig;stale;202")
+	f.Add("500,times=1,op=addUserRecords;badsig;stale;202;drop-after")
 	f.Add(";;")
 	f.Fuzz(func(t *testing.T, spec string) {
 		faults, err := ParseFaults(spec)

@@ -256,6 +256,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			a = faults.answer
 		} else {
 			a = s.process(r, body, rt, routeErr)
+			if faults.dropAfter {
+				dropConnection(w)
+				return
+			}
 		}
 	}
 	if rt != nil && s.cfg.CheckResponses != nil && a.status != http.StatusAccepted {
