@@ -71,8 +71,10 @@ func yesNo(b bool) string {
 // typeName is the Go type of a field as a reader would write it.
 func typeName(t *model.Type, pkg string) string {
 	switch t.Kind {
-	case model.KindStruct, model.KindEnum:
+	case model.KindStruct, model.KindEnum, model.KindUnion:
 		return "`" + t.Name + "`"
+	case model.KindBytes:
+		return "`[]byte` (base64)"
 	case model.KindArray:
 		return "`[]" + strings.Trim(typeName(t.Elem, pkg), "`") + "`"
 	case model.KindMap:

@@ -6,29 +6,57 @@
 // The decisions, in one place:
 //
 //   - Names: GoName splits words and maps each through the initialisms table
-//     (initialisms.go); x-go-name wins verbatim. Inline objects and enums are
-//     named parent type + field (array items too: Card.objectives[] is
-//     CardObjectives); inline request/response bodies operation + "Request" /
-//     "Response". Any two declarations with one Go name are a located error
-//     naming both.
-//   - Types: component objects with properties and string enums become named
-//     types; other component schemas (scalars, arrays, maps) are written where
-//     used. integer is int64 unless format int32; number float64; date-time
-//     apiv3.Time; additionalProperties a map; an object without properties, or
-//     a schema without type, json.RawMessage (the bytes as sent); oneOf/anyOf/
-//     allOf (but a lone allOf) json.RawMessage with a warning.
+//     (initialisms.go, merged with Options.InitialismsFile, whose unused
+//     entries are warnings); x-go-name wins verbatim. Inline objects, enums
+//     and unions are named parent type + field (array items too:
+//     Card.objectives[] is CardObjectives; deep nesting chains them:
+//     OrderDetailGoodsListPromotion); inline request/response bodies
+//     operation + "Request" / "Response"; a schema reached through a $ref
+//     outside components/schemas (another file) after the ref's last token,
+//     declared once. Any two declarations with one Go name are a located
+//     error naming both.
+//   - Types: component objects with properties (or allOf), string and
+//     integer enums and discriminated unions become named types; other
+//     component schemas (scalars, arrays, maps, a lone allOf) are written
+//     where used. integer is int64 unless format int32; number float64;
+//     date-time apiv3.Time; byte and binary []byte (base64 in JSON); uri,
+//     date and other formats string; additionalProperties a map
+//     (map[string]json.RawMessage when true; beside properties it is dropped
+//     with a warning); an object without properties, or a schema without
+//     type, json.RawMessage (the bytes as sent). x-go-type (on a schema or
+//     beside a $ref) names an existing type.
+//   - allOf (compose.go): the parts' properties merged into one struct,
+//     required lists joined; one property defined differently by two parts is
+//     a located error naming both. A lone allOf (a $ref with notes such as
+//     nullable or description) is the referenced type.
+//   - oneOf/anyOf (unions.go, require.go): with a discriminator and $refs to
+//     component objects, a union struct (one pointer per variant + Unknown
+//     json.RawMessage; decoding never fails on an unknown discriminator value;
+//     encoding fills an empty discriminator). Of required-only schemas, a
+//     Validate rule ("one of a, b is required"). Anything else, and not,
+//     json.RawMessage with a located warning (once per schema): one odd
+//     schema never costs the whole client; -strict makes it an error.
 //   - Presence: required fields are values; optional scalars, enums, times,
-//     structs and x-go-type fields are pointers with omitempty; optional slices,
-//     maps and raw JSON are plain with omitempty. A required struct that would
-//     contain itself is a pointer.
+//     structs, unions and x-go-type fields are pointers with omitempty;
+//     optional slices, maps, bytes and raw JSON are plain with omitempty.
+//     Nullable and readOnly fields count as optional (null decodes to nil;
+//     WeChat Pay refuses null, so nil is never sent). A required struct that
+//     would contain itself is a pointer. default, readOnly, writeOnly and
+//     nullable are documented on the field; a default is not applied (the
+//     server applies it to an absent field, and a client-side default would
+//     send a value the caller never chose).
 //   - Validation: only structs reachable from a request body get Validate.
 //     "required" is checked only where Go can tell absence (nil slices, maps,
 //     raw JSON, cycle-breaking pointers); a required string is always present,
 //     and its emptiness is minLength's business. Lengths count code points;
 //     every request string refuses 4-byte UTF-8; patterns are RE2 (an invalid
-//     one is a located error). Responses are never validated.
-//   - Enums: constants are the type name + the value's Go name (or its
-//     x-enum-varnames entry); two values with one constant are an error.
+//     one is a located error). readOnly fields are never checked; format uri
+//     is not checked (a check would allocate). Responses are never validated.
+//   - Enums: string enums are string types, integer enums int64 types;
+//     constants are the type name + the value's Go name (or its
+//     x-enum-varnames entry, which must name every value); two values with
+//     one constant are an error. Enums of other types are json.RawMessage
+//     with a warning.
 //   - Chain: one node per path segment; a parameter method that a static
 //     sibling's field name already has is prefixed "By"; a trailing slash
 //     adds no hop.

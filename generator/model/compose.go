@@ -73,9 +73,13 @@ func (b *builder) collect(o *objectShape, t *Type, s *openapi3.Schema, ptr strin
 	for _, r := range s.Required {
 		o.required[r] = true
 	}
-	if onlyRequireGroups(s) {
+	switch {
+	case onlyRequireGroups(s):
 		o.groups = append(o.groups, requireLists(s.AnyOf, pointer(ptr, "anyOf"), s.Origin)...)
 		o.groups = append(o.groups, requireLists(s.OneOf, pointer(ptr, "oneOf"), s.Origin)...)
+	case len(s.OneOf)+len(s.AnyOf) > 0 || s.Not != nil:
+		b.diags.Warnf(b.pos(s.Origin, ptr), "move the variants' properties into the object, or make it a union with a discriminator",
+			"oneOf/anyOf/not beside properties is not typed: %s keeps its declared properties only", t.describe())
 	}
 }
 

@@ -135,6 +135,8 @@ func (b *builder) typeOf(r *openapi3.SchemaRef, u use) *Type {
 	switch {
 	case isAlias(s):
 		return b.typeOf(s.AllOf[0], use{owner: u.owner, field: u.field, ptr: u.ptr + "/allOf/0"})
+	case isNamedShape(s) && kindOfNamed(s) == KindStruct:
+		return b.typeOfShape(r, s, u) // an object; fillStruct warns about what it drops
 	case s.Not != nil:
 		return b.raw(r, u, "a schema with not")
 	case s.Discriminator != nil && !isUnion(s):

@@ -61,7 +61,7 @@ func TestRawFallback(t *testing.T) {
 		for _, f := range ty.Fields {
 			kinds[f.JSONName] = f.Type.Kind
 		}
-		want := map[string]Kind{"choice": KindRaw, "not_string": KindRaw, "bools": KindRaw, "name": KindString}
+		want := map[string]Kind{"choice": KindRaw, "not_string": KindRaw, "bools": KindRaw, "name": KindString, "mixed": KindStruct}
 		if d := cmp.Diff(want, kinds); d != "" {
 			t.Errorf("kinds (-want +got):\n%s", d)
 		}
