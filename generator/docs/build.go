@@ -115,6 +115,12 @@ func statusText(code int) string {
 
 // returns says in a sentence what the Go call gives back.
 func returns(op *model.Operation, pkg string) string {
+	if op.Download != nil {
+		if op.UnsignedResponse {
+			return "It returns `([]byte, *apiv3.Response, error)`: the file as received. WeChat Pay does not sign it; the runtime refuses it unless it matches `digest` (the hash a signed call announced), with an error wrapping `apiv3.ErrDigestMismatch`."
+		}
+		return "It returns `([]byte, *apiv3.Response, error)`: the file as received, after the response signature verified."
+	}
 	if op.Response == nil {
 		return "It returns `(*apiv3.Response, error)`; the error is nil only for a verified 2xx answer."
 	}
@@ -135,8 +141,13 @@ func (l literals) goCall(op *model.Operation) (string, error) {
 	if op.Params != nil {
 		stmts = append(stmts, jen.Id("params").Op(":=").Add(l.paramsValue(op.Params)))
 	}
+	if op.UnsignedResponse && op.Download != nil {
+		stmts = append(stmts, jen.Id("digest").Op(":=").Qual("github.com/wxpaygen/wxpaygen/apiv3", "Digest").Values(jen.Dict{jen.Id("Type"): jen.Lit("SHA1"), jen.Id("Value"): jen.Lit("79bb0f45fc4c42234a918000b2668d689e2bde04")}))
+	}
 	results := []jen.Code{jen.Id("resp"), jen.Err()}
-	if op.Response != nil {
+	if op.Download != nil {
+		results = []jen.Code{jen.Id("out"), jen.Id("resp"), jen.Err()}
+	} else if op.Response != nil {
 		results = []jen.Code{jen.Id("out"), jen.Id("resp"), jen.Err()}
 	}
 	stmts = append(stmts, jen.List(results...).Op(":=").Id(op.Call))

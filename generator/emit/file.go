@@ -35,6 +35,7 @@ func Go(api *model.API, pkg string) (map[string][]byte, error) {
 		{"enums.gen.go", genEnumsFile},
 		{"validate.gen.go", genValidateFile},
 		{"notifications.gen.go", genNotificationsFile},
+		{"sensitive.gen.go", genSensitiveFile},
 	}
 	out := map[string][]byte{}
 	for _, g := range gens {
@@ -57,7 +58,7 @@ func newFile(api *model.API, pkg string) *jen.File {
 	f.HeaderComment(header)
 	f.HeaderComment("source: " + strings.Join(api.Sources, ", "))
 	f.ImportName(runtime, "apiv3")
-	for _, p := range []string{"context", "encoding/json", "errors", "fmt", "net/http", "net/url", "regexp", "strconv"} {
+	for _, p := range []string{"context", "encoding/json", "errors", "fmt", "net/http", "net/url", "regexp", "strconv", "strings"} {
 		f.ImportName(p, p[strings.LastIndex(p, "/")+1:])
 	}
 	return f

@@ -1,6 +1,8 @@
 package emit
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/dave/jennifer/jen"
@@ -31,8 +33,14 @@ func builderParams(op *model.Operation) []jen.Code {
 	if op.Params != nil {
 		ps = append(ps, jen.Id("params").Op("*").Id(op.Params.Name))
 	}
+	if checksDigest(op) {
+		ps = append(ps, jen.Id("digest").Qual(runtime, "Digest"))
+	}
 	return ps
 }
+
+// checksDigest: an unsigned download, checked against a digest argument.
+func checksDigest(op *model.Operation) bool { return op.UnsignedResponse && op.Download != nil }
 
 func builderArgs(op *model.Operation) []jen.Code {
 	var as []jen.Code
@@ -41,6 +49,9 @@ func builderArgs(op *model.Operation) []jen.Code {
 	}
 	if op.Params != nil {
 		as = append(as, jen.Id("params"))
+	}
+	if checksDigest(op) {
+		as = append(as, jen.Id("digest"))
 	}
 	return as
 }
@@ -54,6 +65,9 @@ func leafDoc(op *model.Operation) jen.Code {
 	text += "."
 	if op.Description != "" {
 		text += "\n\n" + op.Description
+	}
+	if note := resultNote(op); note != "" {
+		text += "\n\n" + note
 	}
 	return doc(op.Method.GoName(), text, opDeprecation(op))
 }
@@ -73,6 +87,10 @@ func genCall(f *jen.File, n *model.Node, op *model.Operation) {
 	f.Add(leafDoc(op))
 	f.Func().Params(receiver(n)).Id(op.Method.GoName()).Params(leafParams(op)...).Add(callResults(op)).BlockFunc(func(g *jen.Group) {
 		g.List(jen.Id("req"), jen.Err()).Op(":=").Id("n").Dot(op.NewFunc).Call(builderArgs(op)...)
+		if op.Download != nil {
+			genDownloadCall(g)
+			return
+		}
 		if op.Response == nil {
 			g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err()))
 			g.Return(jen.Id("n").Dot("rt").Dot("Do").Call(jen.Id("ctx"), jen.Id("req"), jen.Nil(), jen.Id("opts").Op("...")))
@@ -82,11 +100,58 @@ func genCall(f *jen.File, n *model.Node, op *model.Operation) {
 		g.Id("out").Op(":=").New(typeExpr(op.Response))
 		g.List(jen.Id("resp"), jen.Err()).Op(":=").Id("n").Dot("rt").Dot("Do").Call(jen.Id("ctx"), jen.Id("req"), jen.Id("out"), jen.Id("opts").Op("..."))
 		g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Id("resp"), jen.Err()))
+		if len(op.Statuses) > 1 {
+			g.If(jen.Id("resp").Dot("StatusCode").Op("!=").Lit(op.Status)).Block(jen.Return(jen.Nil(), jen.Id("resp"), jen.Nil()))
+		}
+		if op.Response.Sensitive {
+			g.If(jen.Err().Op(":=").Id("out").Dot("decryptSensitive").Call(jen.Id("n").Dot("rt").Dot("DecryptSensitive")), jen.Err().Op("!=").Nil()).Block(
+				jen.Return(jen.Nil(), jen.Id("resp"), jen.Err()))
+		}
 		g.Return(jen.Id("out"), jen.Id("resp"), jen.Nil())
 	})
 }
 
+// genDownloadCall returns the downloaded bytes (checked by the runtime
+// against the digest when the operation is unsigned).
+func genDownloadCall(g *jen.Group) {
+	g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Nil(), jen.Err()))
+	g.List(jen.Id("resp"), jen.Err()).Op(":=").Id("n").Dot("rt").Dot("Do").Call(jen.Id("ctx"), jen.Id("req"), jen.Nil(), jen.Id("opts").Op("..."))
+	g.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Id("resp"), jen.Err()))
+	g.Return(jen.Id("resp").Dot("Body"), jen.Id("resp"), jen.Nil())
+}
+
+// resultNote documents what a leaf returns when it is not plain JSON.
+func resultNote(op *model.Operation) string {
+	switch {
+	case checksDigest(op):
+		return "The answer is a file that WeChat Pay does not sign: it is returned as received (a gzip archive stays\n" +
+			"compressed) only when it matches digest, the hash a signed call announced (e.g. hash_type and\n" +
+			"hash_value of the call that gave the download address); a gzip archive matches when its content does.\n" +
+			"Otherwise the error wraps apiv3.ErrDigestMismatch."
+	case op.Download != nil:
+		return "The answer is a file; its bytes are returned as received."
+	case op.Multipart != nil:
+		return "The body is sent as multipart/form-data; the signature covers only the JSON of its \"" + op.Multipart.Sign + "\" part."
+	case len(op.Statuses) > 1 && op.Response != nil:
+		return fmt.Sprintf("The body is returned for a %d answer only; other 2xx answers (%s) return a nil body\nand their status in resp.StatusCode.", op.Status, otherStatuses(op))
+	}
+	return ""
+}
+
+func otherStatuses(op *model.Operation) string {
+	var s []string
+	for _, c := range op.Statuses {
+		if c != op.Status {
+			s = append(s, strconv.Itoa(c))
+		}
+	}
+	return strings.Join(s, ", ")
+}
+
 func callResults(op *model.Operation) jen.Code {
+	if op.Download != nil {
+		return jen.Params(jen.Index().Byte(), jen.Op("*").Qual(runtime, "Response"), jen.Error())
+	}
 	if op.Response == nil {
 		return jen.Params(jen.Op("*").Qual(runtime, "Response"), jen.Error())
 	}

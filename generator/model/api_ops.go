@@ -60,20 +60,31 @@ type Operation struct {
 	// Params is the struct carrying query and header parameters; nil when
 	// there are none.
 	Params *Type
-	// Body is the request body type (nil: no body).
+	// Body is the request body type (nil: no body). For a multipart body it
+	// is the struct whose fields are the parts.
 	Body         *Type
 	BodyRequired bool
 	BodyDoc      string
 	BodyExample  any
-	// Response is the success body type (nil: no body); Status the success
-	// status code.
-	Response        *Type
-	Status          int
+	// Multipart describes a multipart/form-data body (nil: JSON).
+	Multipart *Multipart
+	// Response is the success body type (nil: no JSON body); Status the
+	// success status code whose body it is (else the lowest 2xx).
+	Response *Type
+	Status   int
+	// Statuses are all the 2xx codes, ascending. With several, the leaf
+	// returns Response only for a Status answer and a nil body otherwise.
+	Statuses []int
+	// Download is set when the success body is a file (not JSON): the leaf
+	// returns its bytes.
+	Download        *Download
 	ResponseDoc     string
 	ResponseExample any
 	// Error is the body type of 4XX/5XX responses, when declared.
-	Error            *Type
-	Idempotent       bool
+	Error      *Type
+	Idempotent bool
+	// UnsignedResponse: x-wechatpay-unsigned-response. Only downloads may
+	// be unsigned; their leaf takes the apiv3.Digest to check them against.
 	UnsignedResponse bool
 	// Node is the chain node whose method this operation is.
 	Node *Node
@@ -106,14 +117,22 @@ type Param struct {
 	// GoName is the exported name (method of a path node, field of Params).
 	GoName string
 	// ArgName is the unexported name (argument, carried struct field).
-	ArgName    string
-	Type       *Type
-	Required   bool
-	Pointer    bool // optional query/header parameters are pointers
-	Doc        string
-	Deprecated bool
-	Example    any
-	Pos        diag.Position
+	ArgName  string
+	Type     *Type
+	Required bool
+	Pointer  bool // optional scalar query/header parameters are pointers
+	// Style and Explode say how an array travels (query: form, explode
+	// a=1&a=2 or not a=1,2; spaceDelimited a=1%202; pipeDelimited a=1%7C2;
+	// header and path: simple, 1,2).
+	Style   Style
+	Explode bool
+	// DefaultMchID: a string query parameter named mchid, sent as the
+	// client's merchant ID when left empty.
+	DefaultMchID bool
+	Doc          string
+	Deprecated   bool
+	Example      any
+	Pos          diag.Position
 }
 
 // NodeKind tells the chain's root, static segments and parameters apart.
@@ -175,4 +194,67 @@ type Notification struct {
 	Description string
 	Operation   *Operation
 	Pos         diag.Position
+}
+
+// Style is how a parameter's value is spelled (OpenAPI "style").
+type Style int
+
+// The supported parameter styles.
+const (
+	StyleForm           Style = iota + 1 // query default
+	StyleSimple                          // path and header
+	StyleSpaceDelimited                  // query arrays: a=1%20b
+	StylePipeDelimited                   // query arrays: a=1%7Cb
+)
+
+var styleNames = [...]string{"", "form", "simple", "spaceDelimited", "pipeDelimited"}
+
+func (s Style) String() string { return styleNames[s] }
+
+// Separator is the escaped separator of a non-exploded array's values.
+func (s Style) Separator() string {
+	switch s {
+	case StyleSpaceDelimited:
+		return "%20"
+	case StylePipeDelimited:
+		return "%7C"
+	}
+	return ","
+}
+
+// Multipart is a multipart/form-data request body: the parts, one per
+// property of the body struct, the signed one (x-wechatpay-sign-part) first.
+type Multipart struct {
+	Parts []*Part
+	// Sign is the name of the part whose JSON is the signed message body.
+	Sign string
+}
+
+// PartKind says how a part's content is made from its field.
+type PartKind int
+
+// Part kinds.
+const (
+	PartJSON PartKind = iota + 1 // the field encoded as JSON
+	PartFile                     // format: binary: the bytes as they are
+	PartText                     // a string or enum: its text
+)
+
+// Part is one part of a multipart body.
+type Part struct {
+	Name  string // the property's (and part's) name
+	Kind  PartKind
+	Field *Field
+	// ContentType is the encoding's contentType when it names one type;
+	// "" lets the runtime choose (application/json, or sniffed content).
+	ContentType string
+	// Filename is the signed part's field holding the file name, sent as
+	// the filename of file parts (e.g. meta.filename); nil: the part name.
+	Filename *Field
+}
+
+// Download is a success response whose body is a file.
+type Download struct {
+	// MediaTypes are the success response's media types, sorted.
+	MediaTypes []string
 }

@@ -200,6 +200,9 @@ func callOf(op *Operation) string {
 	if op.Params != nil {
 		args = append(args, "params")
 	}
+	if op.UnsignedResponse && op.Download != nil {
+		args = append(args, "digest")
+	}
 	return "client." + strings.Join(append(hops, op.Method.GoName()), ".") + "(" + strings.Join(args, ", ") + ")"
 }
 

@@ -2,9 +2,12 @@ package model
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/wxpaygen/wxpaygen/generator/diag"
 )
 
 // addParams makes the operation's parameters: those of the path item, then
@@ -49,15 +52,62 @@ func (b *builder) addParam(op *Operation, p *openapi3.Parameter, ptr string) {
 		Required: p.Required || in == InPath, Doc: p.Description, Deprecated: p.Deprecated, Example: p.Example,
 	}
 	param.Type = b.typeOf(p.Schema, use{owner: op.GoName, field: goName, ptr: pointer(ptr, "schema")})
-	if !scalarParam(param.Type.Kind) {
-		b.diags.Errorf(pos, "use a string, integer, number, boolean or enum parameter", "parameter %q of type %s is not supported yet", p.Name, param.Type.Kind)
+	array := param.Type.Kind == KindArray && param.Type.Elem != nil && scalarParam(param.Type.Elem.Kind)
+	switch {
+	case array && in == InPath:
+		b.diags.Errorf(pos, "pass one value per path segment", "array path parameter %q is not supported", p.Name)
+		return
+	case !array && !scalarParam(param.Type.Kind):
+		b.diags.Errorf(pos, "use a string, integer, number, boolean or enum parameter, or an array of them in query or header",
+			"parameter %q of type %s is not supported", p.Name, param.Type.Kind)
+		return
+	}
+	if !b.setStyle(param, p, pos) {
 		return
 	}
 	if param.Example == nil {
 		param.Example = param.Type.Example
 	}
-	param.Pointer = !param.Required
+	param.Pointer = !param.Required && !array
+	param.DefaultMchID = in == InQuery && p.Name == "mchid" && param.Type.Kind == KindString
 	b.appendParam(op, param)
+}
+
+// parameter styles by place: the default first.
+var stylesIn = map[ParamIn][]Style{
+	InPath:   {StyleSimple},
+	InHeader: {StyleSimple},
+	InQuery:  {StyleForm, StyleSpaceDelimited, StylePipeDelimited},
+}
+
+// setStyle applies style and explode (OpenAPI defaults: form and explode
+// in query, simple elsewhere). Other styles (deepObject, matrix, label,
+// cookies) are a located error.
+func (b *builder) setStyle(param *Param, p *openapi3.Parameter, pos diag.Position) bool {
+	allowed := stylesIn[param.In]
+	param.Style = allowed[0]
+	if p.Style != "" {
+		i := slices.IndexFunc(allowed, func(s Style) bool { return s.String() == p.Style })
+		if i < 0 {
+			names := make([]string, len(allowed))
+			for j, s := range allowed {
+				names[j] = s.String()
+			}
+			b.diags.Errorf(pos, "use style "+strings.Join(names, ", ")+" in "+param.In.String(),
+				"parameter %q: style %s in %s is not supported", p.Name, p.Style, param.In)
+			return false
+		}
+		param.Style = allowed[i]
+	}
+	param.Explode = param.Style == StyleForm
+	if p.Explode != nil {
+		param.Explode = *p.Explode
+	}
+	if param.Explode && (param.Style == StyleSpaceDelimited || param.Style == StylePipeDelimited) {
+		b.diags.Errorf(pos, "set explode: false, or use style form", "parameter %q: style %s with explode: true is not defined", p.Name, param.Style)
+		return false
+	}
+	return true
 }
 
 func (b *builder) appendParam(op *Operation, p *Param) {

@@ -211,7 +211,9 @@ func errorAnswer(e *apiError) *answer { return jsonAnswer(e.Status, e) }
 const maxBodyBytes = 1 << 20
 
 // ServeHTTP answers one request: /sandbox/ control endpoints unsigned, every
-// other path as WeChat Pay would, signed.
+// other path as WeChat Pay would, signed. Requests from a non-loopback
+// RemoteAddr are refused with 403 (in-process requests need a loopback
+// RemoteAddr, "", or "pipe").
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !isLoopbackRemote(r.RemoteAddr) {
 		http.Error(w, "the sandbox serves loopback clients only", http.StatusForbidden)

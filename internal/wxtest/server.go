@@ -323,7 +323,7 @@ func (s *Server) answer(r *http.Request, rec *RecordedRequest) *bufferedResponse
 	}
 
 	// (1) Authorization, then Accept and User-Agent.
-	if e := s.authenticate(r, body); e != nil {
+	if e := s.authenticate(r, signedBody(r, body, route)); e != nil {
 		rec.AuthError = e
 		return errorResponse(signError(r, e))
 	}

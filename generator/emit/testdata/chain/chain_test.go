@@ -87,7 +87,7 @@ func TestHeaderAndTrailingSlash(t *testing.T) {
 	if got := r.Header.Get("Request-Trace"); got != "t-1" {
 		t.Errorf("header = %q", got)
 	}
-	r, err = c.V3.Files.File.NewGetRequest(context.Background())
+	r, err = c.V3.Files.File.NewGetRequest(context.Background(), apiv3.Digest{Type: "SHA1", Value: "00"})
 	if err != nil {
 		t.Fatal(err)
 	}
