@@ -23,16 +23,36 @@ func genUnion(f *jen.File, t *model.Type) {
 		g.Add(note(unknownField + " holds a variant this client does not know, as received."))
 		g.Id(unknownField).Qual("encoding/json", "RawMessage")
 	})
+	genUnionValue(f, t)
 	genUnionMarshal(f, t)
 	genUnionUnmarshal(f, t)
 }
 
-func unionDoc(t *model.Type) string {
+// genUnionValue returns the set variant, for a type switch.
+func genUnionValue(f *jen.File, t *model.Type) {
+	f.Add(note("Value returns the set variant (" + variantList(t, "*") + ", or json.RawMessage for\nUnknown), or nil, for a type switch."))
+	f.Func().Params(jen.Id("x").Id(t.Name)).Id("Value").Params().Any().Block(
+		jen.Switch().BlockFunc(func(g *jen.Group) {
+			for _, v := range t.Variants {
+				g.Case(jen.Id("x").Dot(v.GoName).Op("!=").Nil()).Block(jen.Return(jen.Id("x").Dot(v.GoName)))
+			}
+			g.Case(jen.Id("x").Dot(unknownField).Op("!=").Nil()).Block(jen.Return(jen.Id("x").Dot(unknownField)))
+		}),
+		jen.Return(jen.Nil()),
+	)
+}
+
+// variantList is "A, B" with each name prefixed.
+func variantList(t *model.Type, prefix string) string {
 	names := make([]string, len(t.Variants))
 	for i, v := range t.Variants {
-		names[i] = v.GoName
+		names[i] = prefix + v.GoName
 	}
-	return "It is one of " + strings.Join(names, ", ") + ", told apart by the JSON property \"" + t.Discriminator + "\".\n" +
+	return strings.Join(names, ", ")
+}
+
+func unionDoc(t *model.Type) string {
+	return "It is one of " + variantList(t, "") + ", told apart by the JSON property \"" + t.Discriminator + "\".\n" +
 		"Set exactly one field. Decoding sets the field the discriminator names,\nor " + unknownField +
 		" for a value the spec does not list."
 }

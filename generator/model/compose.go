@@ -15,11 +15,15 @@ import (
 // maxAllOfDepth bounds allOf nesting (a cycle of allOf refs never ends).
 const maxAllOfDepth = 32
 
-// prop is one property of a merged object.
+// prop is one property of a merged object. owner is the Go name of the
+// type that declares it (a component part's own name), which names its
+// inline types, so that a base's inline enum is one type however many
+// structs merge the base.
 type prop struct {
 	name     string
 	ref      *openapi3.SchemaRef
 	ptr      string
+	owner    string
 	required bool
 }
 
@@ -41,7 +45,7 @@ type groupSpec struct {
 // mergeObject merges an object schema's allOf parts into one shape.
 func (b *builder) mergeObject(t *Type, s *openapi3.Schema, ptr string) *objectShape {
 	o := &objectShape{byName: map[string]*prop{}, required: map[string]bool{}}
-	b.collect(o, t, s, ptr, 0)
+	b.collect(o, t, s, ptr, t.Name, 0)
 	for _, p := range o.props {
 		p.required = o.required[p.name]
 	}
@@ -50,7 +54,7 @@ func (b *builder) mergeObject(t *Type, s *openapi3.Schema, ptr string) *objectSh
 
 // collect adds a schema's parts, then its own properties, required list
 // and required groups.
-func (b *builder) collect(o *objectShape, t *Type, s *openapi3.Schema, ptr string, depth int) {
+func (b *builder) collect(o *objectShape, t *Type, s *openapi3.Schema, ptr, owner string, depth int) {
 	if depth > maxAllOfDepth {
 		b.diags.Errorf(b.pos(s.Origin, ptr), "break the cycle of allOf references", "allOf of %s nests deeper than %d levels", t.describe(), maxAllOfDepth)
 		return
@@ -65,10 +69,10 @@ func (b *builder) collect(o *objectShape, t *Type, s *openapi3.Schema, ptr strin
 				"allOf part %d of %s is a %s schema, not an object", i, t.describe(), typeList(part.Value))
 			continue
 		}
-		b.collect(o, t, part.Value, pptr, depth+1)
+		b.collect(o, t, part.Value, pptr, b.partOwner(part, owner), depth+1)
 	}
 	for _, name := range propertyOrder(s) {
-		b.addProp(o, t, &prop{name: name, ref: s.Properties[name], ptr: pointer(ptr, "properties", name)})
+		b.addProp(o, t, &prop{name: name, ref: s.Properties[name], ptr: pointer(ptr, "properties", name), owner: owner})
 	}
 	for _, r := range s.Required {
 		o.required[r] = true
@@ -106,6 +110,14 @@ func partPointer(part *openapi3.SchemaRef, ptr string, i int) string {
 		return pointer("/components/schemas", name)
 	}
 	return pointer(ptr, "allOf", fmt.Sprint(i))
+}
+
+// partOwner is the Go name of a component part, else owner.
+func (b *builder) partOwner(part *openapi3.SchemaRef, owner string) string {
+	if c := b.componentOf(part); c != nil {
+		return c.Name
+	}
+	return owner
 }
 
 // objectLike reports whether a schema can be merged as an object.

@@ -54,7 +54,7 @@ func (b *builder) field(t *Type, p *prop) *Field {
 			"x-wechatpay-sensitive is not supported yet: property %q of %s is sent and received as is", p.name, t.describe())
 	}
 	f := &Field{JSONName: p.name, GoName: goName, Required: p.required, Pos: pos}
-	f.Type = b.typeOf(r, use{owner: t.Name, field: goName, ptr: p.ptr})
+	f.Type = b.typeOf(r, use{owner: p.owner, field: goName, ptr: p.ptr})
 	if v := r.Value; v != nil {
 		f.Deprecated, f.Example, f.Default = v.Deprecated, v.Example, v.Default
 		f.Nullable, f.ReadOnly, f.WriteOnly = v.Nullable, v.ReadOnly, v.WriteOnly

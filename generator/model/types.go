@@ -20,6 +20,9 @@ type schemaState struct {
 	// name and the schema's JSON: the loader may resolve one schema, reached
 	// through different refs, to different values.
 	byRef map[string]*Type
+	// inline maps an inline schema to its named type: a base's inline
+	// schema, merged by allOf into several structs, is declared once.
+	inline map[*openapi3.Schema]*Type
 	// warned holds the schemas already reported as untypable.
 	warned map[*openapi3.Schema]bool
 	// unions are the unions to finish once every struct is filled.
@@ -180,6 +183,9 @@ func typeList(s *openapi3.Schema) string {
 // owner+field; a schema reached through a $ref to a non-component place is
 // named after the ref's last token and declared once.
 func (b *builder) inlineNamed(r *openapi3.SchemaRef, s *openapi3.Schema, u use) *Type {
+	if t := b.inline[s]; t != nil && r.Ref == "" {
+		return t
+	}
 	pos := b.pos(schemaOrigin(r), u.ptr)
 	name := u.inlineName()
 	if r.Ref != "" {
@@ -191,6 +197,11 @@ func (b *builder) inlineNamed(r *openapi3.SchemaRef, s *openapi3.Schema, u use) 
 			b.byRef = map[string]*Type{}
 		}
 		b.byRef[refKey(r)] = t
+	} else {
+		if b.inline == nil {
+			b.inline = map[*openapi3.Schema]*Type{}
+		}
+		b.inline[s] = t
 	}
 	b.fill(t, s, u.ptr)
 	return t

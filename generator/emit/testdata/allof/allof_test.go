@@ -42,3 +42,11 @@ func TestAllOfRequiredFromParts(t *testing.T) {
 		}
 	}
 }
+
+func TestAllOfOfAllOf(t *testing.T) {
+	p := Puppy{ID: "p", Name: "Rex", Kind: PetKindDog, AgeMonths: apiv3.Ptr(int64(30))}
+	var ve *apiv3.ValidationError
+	if !errors.As(p.Validate(), &ve) || len(ve.Violations) != 1 || ve.Violations[0].Field != "age_months" {
+		t.Fatalf("got %v", p.Validate())
+	}
+}

@@ -60,3 +60,20 @@ func TestUnionValidate(t *testing.T) {
 		t.Errorf("violation 1 = %+v", v)
 	}
 }
+
+func TestUnionValueAndNesting(t *testing.T) {
+	o := Owner{Pet: Pet{Dog: &Dog{Bark: "w"}}, ByName: map[string]Pet{"a": {Cat: &Cat{Lives: 12}}}, Grid: [][]Pet{{{}}}}
+	if _, ok := o.Pet.Value().(*Dog); !ok {
+		t.Errorf("Value() = %T", o.Pet.Value())
+	}
+	var ve *apiv3.ValidationError
+	if !errors.As(o.Validate(), &ve) || len(ve.Violations) != 2 {
+		t.Fatalf("got %v", o.Validate())
+	}
+	if v := ve.Violations[0]; v.Field != "by_name.a.lives" || v.Rule != "maximum" {
+		t.Errorf("violation 0 = %+v", v)
+	}
+	if v := ve.Violations[1]; v.Field != "grid[0][0]" || v.Rule != "oneOf" {
+		t.Errorf("violation 1 = %+v", v)
+	}
+}
