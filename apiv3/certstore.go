@@ -89,13 +89,13 @@ type CertificateStore struct {
 }
 
 // NewCertificateStore returns an empty store that downloads through fetch and
-// decrypts with apiv3Key (32 bytes). Nothing is downloaded until Refresh is
-// called or an unknown serial appears; call Refresh after creating the client
-// to fail early.
+// decrypts with apiv3Key (32 bytes). A nil fetch means GET /v3/certificates
+// through the client the store is given to (WithCertificateStore), which is
+// what a merchant on WeChat Pay's hosts wants; pass a fetch function to
+// download some other way. Nothing is downloaded until Refresh is called or
+// an unknown serial appears; call Refresh after creating the client to fail
+// early.
 func NewCertificateStore(fetch CertificateFetcher, apiv3Key string, opts ...CertificateStoreOption) (*CertificateStore, error) {
-	if fetch == nil {
-		return nil, errors.New("apiv3: NewCertificateStore: nil fetch function")
-	}
 	if len(apiv3Key) != 32 {
 		return nil, fmt.Errorf("apiv3: NewCertificateStore: the APIv3 key must be 32 bytes, got %d", len(apiv3Key))
 	}
@@ -251,7 +251,13 @@ type certificatesBody struct {
 
 // download fetches, decrypts and verifies the certificate set.
 func (s *CertificateStore) download(ctx context.Context) (map[string]*x509.Certificate, *x509.Certificate, error) {
-	resp, err := s.fetch(ctx)
+	s.mu.Lock()
+	fetch := s.fetch
+	s.mu.Unlock()
+	if fetch == nil {
+		return nil, nil, errors.New("apiv3: download platform certificates: the store has no fetch function yet; give it to NewClient with WithCertificateStore first")
+	}
+	resp, err := fetch(ctx)
 	var verr *VerificationError
 	switch {
 	case err != nil && resp != nil && errors.As(err, &verr):
@@ -355,6 +361,16 @@ func diffSerials(old, cur map[string]*x509.Certificate) CertificateRotation {
 	return r
 }
 
+// defaultFetch sets the fetch function of a store made without one: the
+// client's own FetchCertificates, bound when the client is built.
+func (s *CertificateStore) defaultFetch(fetch CertificateFetcher) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.fetch == nil {
+		s.fetch = fetch
+	}
+}
+
 // settingsCertificateStore returns the store configured on s, if any.
 func settingsCertificateStore(s *settings) *CertificateStore { return s.certStore }
 
@@ -376,16 +392,12 @@ func (c *Client) FetchCertificates(ctx context.Context) (*Response, error) {
 // does not hold in store (certificate mode, for merchants that still have
 // platform certificates). With a store, no static verification material is
 // required: the first response or notification with an unknown serial makes
-// the store download the certificates. Because the fetch function usually
-// calls the client being built, create the store with a fetch function that
-// refers to the client through a variable set after NewClient returns:
+// the store download the certificates. A store made with a nil fetch function
+// downloads through this client:
 //
-//	var c *wechatpay.Client
-//	store, err := apiv3.NewCertificateStore(func(ctx context.Context) (*apiv3.Response, error) {
-//		return c.Runtime().FetchCertificates(ctx)
-//	}, cfg.APIv3Key)
+//	store, err := apiv3.NewCertificateStore(nil, cfg.APIv3Key)
 //	...
-//	c, err = wechatpay.NewClient(cfg, apiv3.WithCertificateStore(store))
+//	c, err := wechatpay.NewClient(cfg, apiv3.WithCertificateStore(store))
 //	...
 //	err = store.Refresh(ctx) // optional: fail at start-up rather than later
 //

@@ -251,8 +251,14 @@ func TestCertificateStoreRefusesBadDownloads(t *testing.T) {
 
 func TestNewCertificateStoreRefuses(t *testing.T) {
 	fetch := func(context.Context) (*Response, error) { return nil, nil }
-	if _, err := NewCertificateStore(nil, testkeys.APIv3Key); err == nil {
-		t.Error("nil fetch accepted")
+	// A nil fetch is accepted (the client binds its own), but a store that
+	// has none yet cannot refresh.
+	s, err := NewCertificateStore(nil, testkeys.APIv3Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Refresh(context.Background()); err == nil || !strings.Contains(err.Error(), "WithCertificateStore") {
+		t.Errorf("Refresh without a fetch function: %v", err)
 	}
 	if _, err := NewCertificateStore(fetch, "short"); err == nil {
 		t.Error("short key accepted")

@@ -105,6 +105,9 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	}
 	c.creds = creds
 	c.auth = creds
+	if store := c.settings.certStore; store != nil {
+		store.defaultFetch(c.FetchCertificates)
+	}
 	return c, nil
 }
 

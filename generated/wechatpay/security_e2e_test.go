@@ -194,15 +194,12 @@ func TestCertificateStore(t *testing.T) {
 
 	cfg := configFor(certificateOnly, srv.URL)
 	cfg.PlatformCertificatesPEM = nil
-	var client *wechatpay.Client
 	var rotations int
-	store, err := apiv3.NewCertificateStore(func(ctx context.Context) (*apiv3.Response, error) {
-		return client.Runtime().FetchCertificates(ctx)
-	}, cfg.APIv3Key, apiv3.WithRotationHook(func(apiv3.CertificateRotation) { rotations++ }))
+	store, err := apiv3.NewCertificateStore(nil, cfg.APIv3Key, apiv3.WithRotationHook(func(apiv3.CertificateRotation) { rotations++ }))
 	if err != nil {
 		t.Fatal(err)
 	}
-	client, err = wechatpay.NewClient(cfg, apiv3.WithCertificateStore(store))
+	client, err := wechatpay.NewClient(cfg, apiv3.WithCertificateStore(store))
 	if err != nil {
 		t.Fatal(err)
 	}
