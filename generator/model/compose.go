@@ -59,18 +59,7 @@ func (b *builder) collect(o *objectShape, t *Type, s *openapi3.Schema, ptr, owne
 		b.diags.Errorf(b.pos(s.Origin, ptr), "break the cycle of allOf references", "allOf of %s nests deeper than %d levels", t.describe(), maxAllOfDepth)
 		return
 	}
-	for i, part := range s.AllOf {
-		pptr := partPointer(part, ptr, i)
-		if part.Value == nil {
-			continue
-		}
-		if !objectLike(part.Value) {
-			b.diags.Errorf(b.pos(schemaOrigin(part), pptr), "merge only object schemas with allOf",
-				"allOf part %d of %s is a %s schema, not an object", i, t.describe(), typeList(part.Value))
-			continue
-		}
-		b.collect(o, t, part.Value, pptr, b.partOwner(part, owner), depth+1)
-	}
+	b.collectParts(o, t, s, ptr, owner, depth)
 	for _, name := range propertyOrder(s) {
 		b.addProp(o, t, &prop{name: name, ref: s.Properties[name], ptr: pointer(ptr, "properties", name), owner: owner})
 	}
@@ -84,6 +73,23 @@ func (b *builder) collect(o *objectShape, t *Type, s *openapi3.Schema, ptr, owne
 	case len(s.OneOf)+len(s.AnyOf) > 0 || s.Not != nil:
 		b.diags.Warnf(b.pos(s.Origin, ptr), "move the variants' properties into the object, or make it a union with a discriminator",
 			"oneOf/anyOf/not beside properties is not typed: %s keeps its declared properties only", t.describe())
+	}
+}
+
+// collectParts collects each allOf part; a part that is not an object is a
+// located error.
+func (b *builder) collectParts(o *objectShape, t *Type, s *openapi3.Schema, ptr, owner string, depth int) {
+	for i, part := range s.AllOf {
+		pptr := partPointer(part, ptr, i)
+		if part.Value == nil {
+			continue
+		}
+		if !objectLike(part.Value) {
+			b.diags.Errorf(b.pos(schemaOrigin(part), pptr), "merge only object schemas with allOf",
+				"allOf part %d of %s is a %s schema, not an object", i, t.describe(), typeList(part.Value))
+			continue
+		}
+		b.collect(o, t, part.Value, pptr, b.partOwner(part, owner), depth+1)
 	}
 }
 

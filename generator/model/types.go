@@ -135,21 +135,32 @@ func (b *builder) typeOf(r *openapi3.SchemaRef, u use) *Type {
 	if t := b.byRef[refKey(r)]; t != nil && r.Ref != "" {
 		return t
 	}
-	switch {
-	case isAlias(s):
+	if isAlias(s) {
 		return b.typeOf(s.AllOf[0], use{owner: u.owner, field: u.field, ptr: u.ptr + "/allOf/0"})
-	case isNamedShape(s) && kindOfNamed(s) == KindStruct:
-		return b.typeOfShape(r, s, u) // an object; fillStruct warns about what it drops
-	case s.Not != nil:
-		return b.raw(r, u, "a schema with not")
-	case s.Discriminator != nil && !isUnion(s):
-		return b.raw(r, u, "a discriminated oneOf/anyOf whose variants are not all $refs to component objects")
-	case len(s.OneOf)+len(s.AnyOf) > 0 && !isUnion(s) && !onlyRequireGroups(s):
-		return b.raw(r, u, "oneOf/anyOf without a discriminator (a union wxpaygen cannot decode)")
-	case len(s.AllOf) > 0 && !hasProperties(s, 0):
-		return b.raw(r, u, "allOf of schemas that are not objects")
+	}
+	if why := untypable(s); why != "" {
+		return b.raw(r, u, why)
 	}
 	return b.typeOfShape(r, s, u)
+}
+
+// untypable says why a composed schema cannot be typed; "" when it can. An
+// object with properties is typed whatever else it has (fillStruct warns
+// about what it drops).
+func untypable(s *openapi3.Schema) string {
+	switch {
+	case isNamedShape(s) && kindOfNamed(s) == KindStruct:
+		return ""
+	case s.Not != nil:
+		return "a schema with not"
+	case s.Discriminator != nil && !isUnion(s):
+		return "a discriminated oneOf/anyOf whose variants are not all $refs to component objects"
+	case len(s.OneOf)+len(s.AnyOf) > 0 && !isUnion(s) && !onlyRequireGroups(s):
+		return "oneOf/anyOf without a discriminator (a union wxpaygen cannot decode)"
+	case len(s.AllOf) > 0 && !hasProperties(s, 0):
+		return "allOf of schemas that are not objects"
+	}
+	return ""
 }
 
 // typeOfShape types a schema by its type keyword.

@@ -5,6 +5,8 @@ import (
 	"slices"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/wxpaygen/wxpaygen/generator/diag"
 )
 
 // A discriminated oneOf/anyOf is a union: a struct with one pointer field
@@ -30,31 +32,37 @@ func (b *builder) fillUnion(t *Type, s *openapi3.Schema, ptr string) {
 	mapping := mappingValues(s)
 	seen := map[string]bool{unknownVariant: true}
 	for i, part := range unionParts(s) {
-		pos := b.pos(schemaOrigin(part), pointer(ptr, kw, fmt.Sprint(i)))
-		vt := b.componentOf(part)
-		if vt == nil || vt.Kind != KindStruct {
-			b.diags.Errorf(pos, "make each variant a $ref to a component object schema",
-				"variant %d of %s (%s) is not a component object schema", i, t.describe(), part.Ref)
-			continue
+		if v := b.variant(t, part, b.pos(schemaOrigin(part), pointer(ptr, kw, fmt.Sprint(i))), i, seen); v != nil {
+			name, _ := componentName(part.Ref)
+			v.Values = mapping[name]
+			if len(v.Values) == 0 {
+				v.Values = []string{name} // OpenAPI's default: the schema's name
+			}
+			delete(mapping, name)
+			t.Variants = append(t.Variants, v)
 		}
-		if seen[vt.Name] {
-			b.diags.Errorf(pos, "list each variant once, and name none Unknown", "variant %s of %s is listed twice or is named %s", vt.Name, t.describe(), unknownVariant)
-			continue
-		}
-		seen[vt.Name] = true
-		name, _ := componentName(part.Ref)
-		values := mapping[name]
-		delete(mapping, name)
-		if len(values) == 0 {
-			values = []string{name}
-		}
-		t.Variants = append(t.Variants, &Variant{GoName: vt.Name, Type: vt, Values: values})
 	}
 	for _, name := range sortedKeys(mapping) {
 		b.diags.Errorf(b.pos(s.Discriminator.Origin, pointer(ptr, "discriminator", "mapping")), "map values only to schemas the union lists",
 			"discriminator of %s maps %v to %s, which is not one of its variants", t.describe(), mapping[name], name)
 	}
 	b.unions = append(b.unions, &pendingUnion{t: t, ptr: ptr})
+}
+
+// variant makes the variant of a $ref: a component object, listed once.
+func (b *builder) variant(t *Type, part *openapi3.SchemaRef, pos diag.Position, i int, seen map[string]bool) *Variant {
+	vt := b.componentOf(part)
+	if vt == nil || vt.Kind != KindStruct {
+		b.diags.Errorf(pos, "make each variant a $ref to a component object schema",
+			"variant %d of %s (%s) is not a component object schema", i, t.describe(), part.Ref)
+		return nil
+	}
+	if seen[vt.Name] {
+		b.diags.Errorf(pos, "list each variant once, and name none Unknown", "variant %s of %s is listed twice or is named %s", vt.Name, t.describe(), unknownVariant)
+		return nil
+	}
+	seen[vt.Name] = true
+	return &Variant{GoName: vt.Name, Type: vt}
 }
 
 // pendingUnion is a union whose variants' tags are found once every struct
