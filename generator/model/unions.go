@@ -42,11 +42,28 @@ func (b *builder) fillUnion(t *Type, s *openapi3.Schema, ptr string) {
 			t.Variants = append(t.Variants, v)
 		}
 	}
+	pos := b.pos(s.Discriminator.Origin, pointer(ptr, "discriminator"))
 	for _, name := range sortedKeys(mapping) {
-		b.diags.Errorf(b.pos(s.Discriminator.Origin, pointer(ptr, "discriminator", "mapping")), "map values only to schemas the union lists",
+		b.diags.Errorf(pos, "map values only to schemas the union lists",
 			"discriminator of %s maps %v to %s, which is not one of its variants", t.describe(), mapping[name], name)
 	}
+	b.checkValues(t, pos)
 	b.unions = append(b.unions, &pendingUnion{t: t, ptr: ptr})
+}
+
+// checkValues refuses one discriminator value selecting two variants (a
+// variant's default value, its schema name, may be another's mapping key).
+func (b *builder) checkValues(t *Type, pos diag.Position) {
+	owner := map[string]string{}
+	for _, v := range t.Variants {
+		for _, value := range v.Values {
+			if prev, ok := owner[value]; ok {
+				b.diags.Errorf(pos, "map the value to one schema only (list the other's values in mapping)",
+					"discriminator value %q of %s selects both %s and %s", value, t.describe(), prev, v.GoName)
+			}
+			owner[value] = v.GoName
+		}
+	}
 }
 
 // variant makes the variant of a $ref: a component object, listed once.
