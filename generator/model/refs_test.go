@@ -2,6 +2,8 @@ package model
 
 import (
 	"testing"
+
+	"github.com/wxpaygen/wxpaygen/generator/load"
 )
 
 // TestRefsAcrossFiles: a schema in another file of the spec folder, refering
@@ -49,4 +51,29 @@ func keys(m map[string]*Type) []string {
 		ks = append(ks, k)
 	}
 	return ks
+}
+
+// TestRefsBetweenSpecFiles: top-level files refer to each other's
+// components (also in a cycle) and to a shared file under a subfolder; each
+// schema is one type.
+func TestRefsBetweenSpecFiles(t *testing.T) {
+	spec, err := load.Load("testdata/refs_multi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, diags := Build(spec, Options{})
+	if api == nil || diags.HasErrors() {
+		t.Fatalf("build: %v", diags)
+	}
+	types := map[string]*Type{}
+	for _, ty := range api.Types {
+		types[ty.Name] = ty
+	}
+	if len(types) != 3 || types["A"] == nil || types["B"] == nil || types["Money"] == nil {
+		t.Fatalf("types %v", keys(types))
+	}
+	a, b := types["A"], types["B"]
+	if a.Fields[0].Type != b || b.Fields[0].Type != a || a.Fields[1].Type != types["Money"] || b.Fields[1].Type != types["Money"] {
+		t.Errorf("refs resolve to other types")
+	}
 }
