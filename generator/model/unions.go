@@ -22,6 +22,10 @@ import (
 // unknownVariant is the union's field for unknown variants.
 const unknownVariant = "Unknown"
 
+// unionMethods are the methods of a generated union: no variant field may
+// be named so.
+var unionMethods = map[string]bool{"Value": true, "MarshalJSON": true, "UnmarshalJSON": true, "Validate": true}
+
 // fillUnion makes a union's variants.
 func (b *builder) fillUnion(t *Type, s *openapi3.Schema, ptr string) {
 	t.Discriminator = s.Discriminator.PropertyName
@@ -74,8 +78,9 @@ func (b *builder) variant(t *Type, part *openapi3.SchemaRef, pos diag.Position, 
 			"variant %d of %s (%s) is not a component object schema", i, t.describe(), part.Ref)
 		return nil
 	}
-	if seen[vt.Name] {
-		b.diags.Errorf(pos, "list each variant once, and name none Unknown", "variant %s of %s is listed twice or is named %s", vt.Name, t.describe(), unknownVariant)
+	if seen[vt.Name] || unionMethods[vt.Name] {
+		b.diags.Errorf(pos, "list each variant once, and rename a schema named like a field or method of the union with x-go-name",
+			"variant %s of %s is listed twice or is named like the union's %s or a method (Value, MarshalJSON, UnmarshalJSON, Validate)", vt.Name, t.describe(), unknownVariant)
 		return nil
 	}
 	seen[vt.Name] = true
