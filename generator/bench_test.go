@@ -1,0 +1,239 @@
+package generator
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/wxpaygen/wxpaygen/generator/docs"
+	"github.com/wxpaygen/wxpaygen/generator/emit"
+	"github.com/wxpaygen/wxpaygen/generator/internal/synth"
+	"github.com/wxpaygen/wxpaygen/generator/load"
+	"github.com/wxpaygen/wxpaygen/generator/model"
+)
+
+// The benchmarks of issue 6 (generator half); docs/PERFORMANCE.md holds the
+// numbers and how to rerun them. Each runs on a synthetic spec folder made by
+// package synth (N renamed copies of discount-card.yaml plus every other
+// bundled document), written once per size outside the timer.
+//
+// Per-operation metrics divide by the operations under paths of the
+// synthetic spec (6 per copy plus the other bundled operations; callbacks,
+// 3 per copy, are not counted).
+
+var (
+	benchCopies  = flag.String("bench.copies", "10,100,1000", "comma-separated sizes (copies of discount-card.yaml) for BenchmarkGenerate")
+	benchExclude = flag.String("bench.exclude", "", "comma-separated bundled spec files to leave out of the synthetic specs")
+)
+
+type synthSpec struct {
+	dir   string
+	stats synth.Stats
+}
+
+var synthCache = map[int]synthSpec{}
+
+// writeSynth writes (once per size and test binary) the synthetic spec folder
+// of copies copies into a temporary folder.
+func writeSynth(tb testing.TB, copies int) synthSpec {
+	tb.Helper()
+	if s, ok := synthCache[copies]; ok {
+		return s
+	}
+	dir, err := os.MkdirTemp("", fmt.Sprintf("wxpaygen-synth-%d-", copies))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	opts := synth.Options{Copies: copies}
+	if *benchExclude != "" {
+		opts.Exclude = strings.Split(*benchExclude, ",")
+	}
+	st, err := synth.Write(dir, opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s := synthSpec{dir: dir, stats: st}
+	synthCache[copies] = s
+	return s
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for _, s := range synthCache {
+		os.RemoveAll(s.dir)
+	}
+	os.Exit(code)
+}
+
+func benchSizes(b *testing.B) []int {
+	var sizes []int
+	for _, f := range strings.Split(*benchCopies, ",") {
+		var n int
+		if _, err := fmt.Sscan(strings.TrimSpace(f), &n); err != nil || n < 1 {
+			b.Fatalf("-bench.copies: bad size %q", f)
+		}
+		sizes = append(sizes, n)
+	}
+	return sizes
+}
+
+// BenchmarkGenerate runs Generate (load, model, emit, docs; nothing written)
+// on the synthetic specs. Besides ns/op, B/op and allocs/op it reports
+// ns/operation, B/operation (bytes allocated) and bytes-out/operation (size
+// of the generated files, Go and Markdown).
+func BenchmarkGenerate(b *testing.B) {
+	for _, n := range benchSizes(b) {
+		b.Run(fmt.Sprintf("copies=%d", n), func(b *testing.B) {
+			s := writeSynth(b, n)
+			ops := float64(s.stats.Operations)
+			b.ReportAllocs()
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			out := 0
+			b.ResetTimer()
+			for b.Loop() {
+				files, list, err := Generate(Options{Spec: s.dir, Package: "wechatpay"})
+				if err != nil {
+					b.Fatalf("%v\n%v", err, list)
+				}
+				out = 0
+				for _, c := range files {
+					out += len(c)
+				}
+			}
+			b.StopTimer()
+			runtime.ReadMemStats(&after)
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/ops, "ns/operation")
+			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/ops, "B/operation")
+			b.ReportMetric(float64(out)/ops, "bytes-out/operation")
+		})
+	}
+}
+
+// BenchmarkStages times each stage of Generate on its own on the 100-copy
+// spec, to say where generation time goes.
+func BenchmarkStages(b *testing.B) {
+	s := writeSynth(b, 100)
+	spec, err := load.Load(s.dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	api, list := model.Build(spec, model.Options{})
+	if err := list.Err(); err != nil {
+		b.Fatal(err)
+	}
+	b.Run("load", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := load.Load(s.dir); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("lint", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			spec.Lint()
+		}
+	})
+	b.Run("model", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			model.Build(spec, model.Options{})
+		}
+	})
+	b.Run("emit", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := emit.Go(api, "wechatpay"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("docs", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := docs.Render(api, "wechatpay"); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// BenchmarkBuildGenerated times `go build` of the package generated from the
+// 100-copy spec, as a user's rebuild after regenerating: dependencies (apiv3,
+// the standard library) come from the build cache, the generated package is
+// compiled anew every time (a file holding the iteration number changes its
+// build ID). It reports lines/operation (every line of the *.go files) and
+// code-lines/operation (lines that are neither blank nor only a comment).
+func BenchmarkBuildGenerated(b *testing.B) {
+	s := writeSynth(b, 100)
+	files, list, err := Generate(Options{Spec: s.dir, Package: "wechatpay"})
+	if err != nil {
+		b.Fatalf("%v\n%v", err, list)
+	}
+	// Inside testdata, so that ./... patterns of concurrent go commands skip it.
+	root, err := os.MkdirTemp("testdata", "bench-build-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { os.RemoveAll(root) })
+	pkg := filepath.Join(root, "wechatpay")
+	if err := os.MkdirAll(pkg, 0o755); err != nil {
+		b.Fatal(err)
+	}
+	var lines, code int
+	for name, c := range files {
+		if !strings.HasSuffix(name, ".go") || strings.Contains(name, "/") {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(pkg, name), c, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		l, k := countLines(c)
+		lines += l
+		code += k
+	}
+	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
+	build := func(i int) {
+		nonce := fmt.Sprintf("package wechatpay\n\nconst benchBuild = %d // %d\n", i, time.Now().UnixNano())
+		if err := os.WriteFile(filepath.Join(pkg, "zz_bench.go"), []byte(nonce), 0o644); err != nil {
+			b.Fatal(err)
+		}
+		cmd := exec.Command(goBin, "build", "./"+filepath.ToSlash(pkg))
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("go build: %v\n%s", err, out)
+		}
+	}
+	build(-1) // dependencies into the build cache
+	i := 0
+	for b.Loop() {
+		build(i)
+		i++
+	}
+	ops := float64(s.stats.Operations)
+	b.ReportMetric(float64(lines)/ops, "lines/operation")
+	b.ReportMetric(float64(code)/ops, "code-lines/operation")
+	b.ReportMetric(float64(lines), "lines")
+}
+
+// countLines returns the number of lines of Go source and of those that are
+// neither blank nor only a // comment.
+func countLines(src []byte) (lines, code int) {
+	for line := range bytes.Lines(src) {
+		lines++
+		t := bytes.TrimSpace(line)
+		if len(t) > 0 && !bytes.HasPrefix(t, []byte("//")) {
+			code++
+		}
+	}
+	return lines, code
+}
