@@ -33,6 +33,10 @@ type objectShape struct {
 	byName   map[string]*prop
 	required map[string]bool
 	groups   []groupSpec
+	// path holds the schemas being collected, to find allOf cycles;
+	// cyclic is set once one is reported.
+	path   map[*openapi3.Schema]bool
+	cyclic bool
 }
 
 // groupSpec is an anyOf or oneOf of required lists ("one of a, b").
@@ -44,7 +48,7 @@ type groupSpec struct {
 
 // mergeObject merges an object schema's allOf parts into one shape.
 func (b *builder) mergeObject(t *Type, s *openapi3.Schema, ptr string) *objectShape {
-	o := &objectShape{byName: map[string]*prop{}, required: map[string]bool{}}
+	o := &objectShape{byName: map[string]*prop{}, required: map[string]bool{}, path: map[*openapi3.Schema]bool{}}
 	b.collect(o, t, s, ptr, t.Name, 0)
 	for _, p := range o.props {
 		p.required = o.required[p.name]
@@ -55,10 +59,15 @@ func (b *builder) mergeObject(t *Type, s *openapi3.Schema, ptr string) *objectSh
 // collect adds a schema's parts, then its own properties, required list
 // and required groups.
 func (b *builder) collect(o *objectShape, t *Type, s *openapi3.Schema, ptr, owner string, depth int) {
-	if depth > maxAllOfDepth {
-		b.diags.Errorf(b.pos(s.Origin, ptr), "break the cycle of allOf references", "allOf of %s nests deeper than %d levels", t.describe(), maxAllOfDepth)
+	if o.path[s] || depth > maxAllOfDepth {
+		if !o.cyclic {
+			b.diags.Errorf(b.pos(s.Origin, ptr), "break the cycle of allOf references", "allOf of %s refers back to itself (or nests deeper than %d levels)", t.describe(), maxAllOfDepth)
+		}
+		o.cyclic = true
 		return
 	}
+	o.path[s] = true
+	defer delete(o.path, s)
 	b.collectParts(o, t, s, ptr, owner, depth)
 	for _, name := range propertyOrder(s) {
 		b.addProp(o, t, &prop{name: name, ref: s.Properties[name], ptr: pointer(ptr, "properties", name), owner: owner})

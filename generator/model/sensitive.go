@@ -94,12 +94,21 @@ func (b *builder) sensitiveIn(t *Type, r *openapi3.SchemaRef, seen map[*Type]boo
 
 // propertyOf finds a property in a schema or in the members of its allOf.
 func propertyOf(s *openapi3.Schema, name string) *openapi3.SchemaRef {
+	return propertyAt(s, name, 0)
+}
+
+// propertyAt is propertyOf at an allOf depth; a cycle of allOf ends (and
+// is reported by the schema part).
+func propertyAt(s *openapi3.Schema, name string, depth int) *openapi3.SchemaRef {
 	if p := s.Properties[name]; p != nil {
 		return p
 	}
+	if depth > maxAllOfDepth {
+		return nil
+	}
 	for _, m := range s.AllOf {
 		if m.Value != nil {
-			if p := propertyOf(m.Value, name); p != nil {
+			if p := propertyAt(m.Value, name, depth+1); p != nil {
 				return p
 			}
 		}

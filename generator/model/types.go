@@ -23,6 +23,8 @@ type schemaState struct {
 	// inline maps an inline schema to its named type: a base's inline
 	// schema, merged by allOf into several structs, is declared once.
 	inline map[*openapi3.Schema]*Type
+	// aliases counts the lone allOfs being followed, to end a cycle of them.
+	aliases int
 	// warned holds the schemas already reported as untypable.
 	warned map[*openapi3.Schema]bool
 	// unions are the unions to finish once every struct is filled.
@@ -136,12 +138,23 @@ func (b *builder) typeOf(r *openapi3.SchemaRef, u use) *Type {
 		return t
 	}
 	if isAlias(s) {
-		return b.typeOf(s.AllOf[0], use{owner: u.owner, field: u.field, ptr: u.ptr + "/allOf/0"})
+		return b.alias(r, s, u)
 	}
 	if why := untypable(s); why != "" {
 		return b.raw(r, u, why)
 	}
 	return b.typeOfShape(r, s, u)
+}
+
+// alias types a lone allOf as its one schema; a cycle of them is raw JSON
+// with a warning.
+func (b *builder) alias(r *openapi3.SchemaRef, s *openapi3.Schema, u use) *Type {
+	if b.aliases > maxAllOfDepth {
+		return b.raw(r, u, "a cycle of allOf references")
+	}
+	b.aliases++
+	defer func() { b.aliases-- }()
+	return b.typeOf(s.AllOf[0], use{owner: u.owner, field: u.field, ptr: partPointer(s.AllOf[0], u.ptr, 0)})
 }
 
 // untypable says why a composed schema cannot be typed; "" when it can. An
