@@ -23,8 +23,9 @@ type schemaState struct {
 	// inline maps an inline schema to its named type: a base's inline
 	// schema, merged by allOf into several structs, is declared once.
 	inline map[*openapi3.Schema]*Type
-	// aliases counts the lone allOfs being followed, to end a cycle of them.
-	aliases int
+	// expanding holds the referenced unnamed schemas (arrays, maps) being
+	// typed, by refKey, to end one that contains itself.
+	expanding map[string]bool
 	// warned holds the schemas already reported as untypable.
 	warned map[*openapi3.Schema]bool
 	// unions are the unions to finish once every struct is filled.
@@ -134,27 +135,40 @@ func (b *builder) typeOf(r *openapi3.SchemaRef, u use) *Type {
 	if ext := b.goType(r, u); ext != nil {
 		return ext
 	}
-	if t := b.byRef[refKey(r)]; t != nil && r.Ref != "" {
-		return t
+	if r.Ref != "" && b.byRef[refKey(r)] != nil {
+		return b.byRef[refKey(r)]
 	}
-	if isAlias(s) {
-		return b.alias(r, s, u)
+	if r.Ref != "" && !isNamedShape(s) {
+		return b.expand(r, s, u)
+	}
+	return b.typeOfValue(r, s, u)
+}
+
+// expand types a referenced schema that is written where used (an array,
+// a map, a scalar); one that contains itself through arrays and maps only
+// has no Go type wxpaygen writes, and is raw JSON with a warning.
+func (b *builder) expand(r *openapi3.SchemaRef, s *openapi3.Schema, u use) *Type {
+	key := refKey(r)
+	if b.expanding[key] {
+		return b.raw(r, u, "a schema that contains itself with no object in between (through arrays, maps or lone allOfs)")
+	}
+	if b.expanding == nil {
+		b.expanding = map[string]bool{}
+	}
+	b.expanding[key] = true
+	defer delete(b.expanding, key)
+	return b.typeOfValue(r, s, u)
+}
+
+// typeOfValue types a schema by its keywords.
+func (b *builder) typeOfValue(r *openapi3.SchemaRef, s *openapi3.Schema, u use) *Type {
+	if isAlias(s) { // typed as its one schema
+		return b.typeOf(s.AllOf[0], use{owner: u.owner, field: u.field, ptr: partPointer(s.AllOf[0], u.ptr, 0)})
 	}
 	if why := untypable(s); why != "" {
 		return b.raw(r, u, why)
 	}
 	return b.typeOfShape(r, s, u)
-}
-
-// alias types a lone allOf as its one schema; a cycle of them is raw JSON
-// with a warning.
-func (b *builder) alias(r *openapi3.SchemaRef, s *openapi3.Schema, u use) *Type {
-	if b.aliases > maxAllOfDepth {
-		return b.raw(r, u, "a cycle of allOf references")
-	}
-	b.aliases++
-	defer func() { b.aliases-- }()
-	return b.typeOf(s.AllOf[0], use{owner: u.owner, field: u.field, ptr: partPointer(s.AllOf[0], u.ptr, 0)})
 }
 
 // untypable says why a composed schema cannot be typed; "" when it can. An
