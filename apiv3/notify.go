@@ -1,7 +1,6 @@
 package apiv3
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -101,12 +100,10 @@ func (c *credentials) parseNotification(h http.Header, body []byte) (*Notificati
 // decodeNotification decodes a verified envelope and decrypts its resource.
 func decodeNotification(apiv3Key, body []byte) (*Notification, error) {
 	var n Notification
-	dec := json.NewDecoder(bytes.NewReader(body))
-	if err := dec.Decode(&n); err != nil {
+	// json.Unmarshal refuses data after the object itself, and reads the
+	// body in place (a Decoder would copy it into buffers of its own).
+	if err := json.Unmarshal(body, &n); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrMalformedNotification, err)
-	}
-	if dec.More() {
-		return nil, fmt.Errorf("%w: data after the JSON object", ErrMalformedNotification)
 	}
 	switch {
 	case n.ID == "":

@@ -335,3 +335,14 @@ func FuzzDecodeNotification(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeNotificationRefusesDataAfterTheObject(t *testing.T) {
+	const obj = `{"id":"1","event_type":"E","resource":{"algorithm":"AEAD_AES_256_GCM","ciphertext":"x","nonce":"123456789012"}}`
+	for _, body := range []string{obj + `}`, obj + ` {}`, obj + `x`} {
+		if _, err := decodeNotification([]byte(testkeysAPIv3KeyForDecode), []byte(body)); !errors.Is(err, ErrMalformedNotification) {
+			t.Errorf("%s: err = %v, want ErrMalformedNotification", body, err)
+		}
+	}
+}
+
+const testkeysAPIv3KeyForDecode = "0123456789abcdef0123456789abcdef"
