@@ -200,7 +200,10 @@ func verifySigned(h http.Header, body []byte, now time.Time, maxSkew time.Durati
 // Keys that are not in canonical form (a map built by a framework or from a
 // serverless event, "wechatpay-signature") are found too.
 func headerValue(h http.Header, k string) (string, bool) {
-	vs := h.Values(k)
+	vs := h[k] // k is canonical at every call site: skip canonicalising it again
+	if vs == nil {
+		vs = h.Values(k)
+	}
 	if len(vs) == 0 {
 		for hk, hv := range h {
 			if strings.EqualFold(hk, k) {
