@@ -8,7 +8,9 @@
 //
 // Clients: generated (the generated client with the runtime's defaults),
 // generated-samehttp (the same with the baseline's *http.Client: no
-// timeouts), baseline (internal/benchbase). Ops: addUserRecords, getCard.
+// timeouts), baseline (internal/benchbase). Ops: addUserRecords, getCard,
+// and notification (generated only, no server: verify, decrypt and dispatch
+// one DISCOUNT_CARD.USER_ACCEPTED notification).
 package main
 
 import (
@@ -18,11 +20,13 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"time"
 
 	"github.com/wxpaygen/wxpaygen/apiv3"
 	"github.com/wxpaygen/wxpaygen/generated/wechatpay"
 	"github.com/wxpaygen/wxpaygen/internal/benchbase"
 	"github.com/wxpaygen/wxpaygen/internal/testkeys"
+	"github.com/wxpaygen/wxpaygen/internal/wxtest"
 )
 
 func main() {
@@ -66,19 +70,14 @@ func newCall(url, client, op string) (func(context.Context) error, error) {
 	default:
 		return nil, fmt.Errorf("unknown -client %q", client)
 	}
-	gen, err := wechatpay.NewClient(apiv3.Config{
-		BaseURL:                   url,
-		MchID:                     testkeys.MchID,
-		MerchantCertificateSerial: testkeys.MerchantSerial,
-		MerchantPrivateKeyPEM:     testkeys.MerchantKeyPEM,
-		APIv3Key:                  testkeys.APIv3Key,
-		WechatPayPublicKeyID:      testkeys.PublicKeyID,
-		WechatPayPublicKeyPEM:     testkeys.PlatformPublicKeyPEM,
-	}, opts...)
+	gen, err := wechatpay.NewClient(testConfig(url), opts...)
 	if err != nil {
 		return nil, err
 	}
 	code := benchbase.SeedOutCardCode
+	if op == "notification" {
+		return notification(client, opts)
+	}
 	if client != "baseline" {
 		switch op {
 		case "addUserRecords":
@@ -115,6 +114,44 @@ func newCall(url, client, op string) (func(context.Context) error, error) {
 		}, nil
 	}
 	return nil, fmt.Errorf("unknown -op %q", op)
+}
+
+// notification returns a call that handles one notification the way
+// BenchmarkNotification does.
+func notification(client string, opts []apiv3.Option) (func(context.Context) error, error) {
+	if client == "baseline" {
+		return nil, fmt.Errorf("-op notification has no baseline")
+	}
+	h, body, err := wxtest.BuildNotification(testkeys.APIv3Key, wechatpay.EventTypeUserAccepted, []byte(benchbase.CardJSON))
+	if err != nil {
+		return nil, err
+	}
+	built := time.Now()
+	gen, err := wechatpay.NewClient(testConfig(apiv3.DefaultBaseURL), append(opts, apiv3.WithClock(func() time.Time { return built }))...)
+	if err != nil {
+		return nil, err
+	}
+	handlers := wechatpay.NotificationHandlers{OnUserAccepted: func(context.Context, *apiv3.Notification, *wechatpay.UserAcceptedResource) error { return nil }}
+	rt := gen.Runtime()
+	return func(ctx context.Context) error {
+		n, err := rt.ParseNotification(h, body)
+		if err != nil {
+			return err
+		}
+		return handlers.Dispatch(ctx, n)
+	}, nil
+}
+
+func testConfig(url string) apiv3.Config {
+	return apiv3.Config{
+		BaseURL:                   url,
+		MchID:                     testkeys.MchID,
+		MerchantCertificateSerial: testkeys.MerchantSerial,
+		MerchantPrivateKeyPEM:     testkeys.MerchantKeyPEM,
+		APIv3Key:                  testkeys.APIv3Key,
+		WechatPayPublicKeyID:      testkeys.PublicKeyID,
+		WechatPayPublicKeyPEM:     testkeys.PlatformPublicKeyPEM,
+	}
 }
 
 // seedRequest is benchbase.SeedAddUserRecords in the generated types (as in
