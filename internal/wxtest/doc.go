@@ -2,10 +2,10 @@
 // for the end-to-end tests of this repository: the generated client's tests,
 // the runtime's tests, benchmarks and the sandbox.
 //
-// It implements the wire rules on its own, with the standard library and
-// kin-openapi only, and deliberately does not import apiv3: a mistake in the
-// runtime's signer or verifier must show up as a failed check here rather
-// than being mirrored.
+// The wire rules come from internal/gateway, which it shares with the
+// sandbox; like gateway it deliberately does not import apiv3: a mistake in
+// the runtime's signer or verifier must show up as a failed check here
+// rather than being mirrored.
 //
 // A [Server] answers every request in the order WeChat Pay does:
 //

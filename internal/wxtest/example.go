@@ -9,6 +9,8 @@ import (
 	"strconv"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/wxpaygen/wxpaygen/internal/gateway"
 )
 
 // ExampleHandler answers each operation of doc (routed like the Server does)
@@ -21,27 +23,28 @@ import (
 //
 // It panics if doc cannot be routed.
 func ExampleHandler(doc *openapi3.T) http.Handler {
-	rt, err := newRouter(doc)
+	rt, err := gateway.NewRouter(doc)
 	if err != nil {
-		panic(err)
+		panic(fmt.Errorf("wxtest: %w", err))
 	}
 	return exampleHandler(rt)
 }
 
-func exampleHandler(rt *router) http.Handler {
+func exampleHandler(rt *gateway.Router) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		route := RouteOf(r)
 		if route == nil {
 			var err error
-			if route, err = rt.find(r); err != nil {
-				writeJSON(w, routeError(err))
+			if route, err = rt.Find(r); err != nil {
+				gateway.RouteError(err).Response().Send(w)
 				return
 			}
 		}
 		status, body, err := successExample(route.Operation)
 		if err != nil {
-			writeJSON(w, &apiError{status: http.StatusInternalServerError, Code: "SYSTEM_ERROR",
-				Message: fmt.Sprintf("wxtest: %s %s (%s): %v", route.Method, route.Template, route.OperationID, err)})
+			e := &gateway.Error{Status: http.StatusInternalServerError, Code: "SYSTEM_ERROR",
+				Message: fmt.Sprintf("wxtest: %s %s (%s): %v", route.Method, route.Template, route.OperationID, err)}
+			e.Response().Send(w)
 			return
 		}
 		if body != nil {
@@ -108,15 +111,4 @@ func mediaTypeExample(mt *openapi3.MediaType) (any, bool) {
 		return mt.Schema.Value.Example, true
 	}
 	return nil, false
-}
-
-func writeJSON(w http.ResponseWriter, e *apiError) {
-	b, _ := json.Marshal(e)
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(e.status)
-	w.Write(b)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	return slices.Sorted(maps.Keys(m))
 }

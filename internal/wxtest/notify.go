@@ -2,39 +2,22 @@ package wxtest
 
 import (
 	"bytes"
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/rsa"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
+	"github.com/wxpaygen/wxpaygen/internal/gateway"
 	"github.com/wxpaygen/wxpaygen/internal/testkeys"
 )
 
 // Envelope is the JSON body of a WeChat Pay notification.
-type Envelope struct {
-	ID           string   `json:"id"`
-	CreateTime   string   `json:"create_time"`
-	EventType    string   `json:"event_type"`
-	ResourceType string   `json:"resource_type"`
-	Summary      string   `json:"summary"`
-	Resource     Resource `json:"resource"`
-}
+type Envelope = gateway.Envelope
 
 // Resource is the encrypted part of a notification.
-type Resource struct {
-	Algorithm      string `json:"algorithm"`
-	Ciphertext     string `json:"ciphertext"`
-	Nonce          string `json:"nonce"`
-	AssociatedData string `json:"associated_data"`
-	OriginalType   string `json:"original_type"`
-}
+type Resource = gateway.Resource
 
 // EncryptNotification builds a notification of eventType carrying plaintext
 // the way WeChat Pay sends it: the envelope (id, create_time in +08:00,
@@ -76,49 +59,17 @@ func (s *Server) EncryptNotification(t testing.TB, apiv3Key, eventType string, p
 }
 
 func encryptNotification(apiv3Key, eventType string, plaintext []byte, now time.Time, serial string, key *rsa.PrivateKey) (http.Header, []byte, error) {
-	if len(apiv3Key) != 32 {
-		return nil, nil, fmt.Errorf("wxtest: APIv3 key has %d bytes, want 32", len(apiv3Key))
-	}
-	block, err := aes.NewCipher([]byte(apiv3Key))
+	body, err := gateway.EncryptNotification(apiv3Key, gateway.Notification{
+		ID: gateway.NewEventID(now), CreateTime: now, EventType: eventType, Summary: "微信支付通知", Plaintext: plaintext,
+	})
 	if err != nil {
-		return nil, nil, err
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		return nil, nil, err
-	}
-	original := strings.ToLower(eventType)
-	if i := strings.IndexByte(original, '.'); i >= 0 {
-		original = original[:i]
-	}
-	nonce := randomString(12)
-	sealed := gcm.Seal(nil, []byte(nonce), plaintext, []byte(original))
-	env := Envelope{
-		ID:           "EV-" + randomString(18),
-		CreateTime:   now.In(beijing).Format(time.RFC3339),
-		EventType:    eventType,
-		ResourceType: "encrypt-resource",
-		Summary:      "微信支付通知",
-		Resource: Resource{
-			Algorithm:      "AEAD_AES_256_GCM",
-			Ciphertext:     base64.StdEncoding.EncodeToString(sealed),
-			Nonce:          nonce,
-			AssociatedData: original,
-			OriginalType:   original,
-		},
-	}
-	body, err := json.Marshal(env)
-	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("wxtest: %w", err)
 	}
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
-	h.Set("Request-ID", randomString(32))
-	signHeader(h, body, key, now, serial)
+	(&gateway.Signer{Key: key}).SignResponse(h, body, now, serial)
 	return h, body, nil
 }
-
-var beijing = time.FixedZone("CST", 8*3600)
 
 // PostNotification POSTs a notification to url with header and body and
 // returns the answer with its body already read (resp.Body reads it again;

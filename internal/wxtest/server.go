@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rsa"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -15,45 +13,31 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers"
 
+	"github.com/wxpaygen/wxpaygen/internal/gateway"
 	"github.com/wxpaygen/wxpaygen/internal/testkeys"
 )
 
 // Mode selects the key WeChat Pay claims to sign responses with, that is the
 // Wechatpay-Serial it sends. (The test certificate and the test public key
 // share one private key, so the signature bytes are the same.)
-type Mode int
+type Mode = gateway.Mode
 
 const (
 	// PublicKey answers with Wechatpay-Serial = the public-key ID
 	// (testkeys.PublicKeyID). It is the zero value: WeChat Pay's
 	// recommended mode.
-	PublicKey Mode = iota
+	PublicKey = gateway.PublicKey
 	// Certificate answers with Wechatpay-Serial = the platform certificate
 	// serial (testkeys.PlatformSerial).
-	Certificate
+	Certificate = gateway.Certificate
 	// Both follows the request: the public-key ID when the request's
 	// Wechatpay-Serial header is that ID, else the certificate serial (a
 	// merchant migrating from certificates to the public key).
-	Both
+	Both = gateway.Both
 )
-
-func (m Mode) String() string {
-	switch m {
-	case PublicKey:
-		return "PublicKey"
-	case Certificate:
-		return "Certificate"
-	case Both:
-		return "Both"
-	}
-	return "Mode(" + strconv.Itoa(int(m)) + ")"
-}
 
 // Options configure a Server. Every zero value means the default noted.
 type Options struct {
@@ -101,11 +85,13 @@ type Server struct {
 	// URL is the base URL, e.g. http://127.0.0.1:41234 (no trailing slash).
 	URL string
 
-	t       testing.TB
-	opts    Options
-	router  *router
-	handler http.Handler
-	httpSrv *httptest.Server
+	t        testing.TB
+	opts     Options
+	verifier gateway.Verifier
+	signer   gateway.Signer
+	router   *gateway.Router
+	handler  http.Handler
+	httpSrv  *httptest.Server
 
 	mu       sync.Mutex
 	requests []RecordedRequest
@@ -139,16 +125,12 @@ type TamperedResponse struct {
 	Header     http.Header
 	Body       []byte
 
-	key *rsa.PrivateKey
+	signer *gateway.Signer
 }
 
 // Resign recomputes Wechatpay-Signature over the current
 // Wechatpay-Timestamp, Wechatpay-Nonce and Body.
-func (tr *TamperedResponse) Resign() {
-	h := tr.Header
-	msg := ResponseMessage(h.Get("Wechatpay-Timestamp"), h.Get("Wechatpay-Nonce"), tr.Body)
-	h.Set("Wechatpay-Signature", signWith(tr.key, msg))
-}
+func (tr *TamperedResponse) Resign() { tr.signer.Resign(tr.Header, tr.Body) }
 
 // SetTimestamp sets Wechatpay-Timestamp to ts and re-signs, so that only a
 // timestamp-skew check can refuse the response.
@@ -202,11 +184,14 @@ func newServer(t testing.TB, opts Options) (*Server, error) {
 	if opts.MaxBodyBytes == 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
-	s := &Server{t: t, opts: opts, handler: opts.Handler}
+	s := &Server{t: t, opts: opts, handler: opts.Handler,
+		verifier: gateway.Verifier{MchID: opts.MchID, MerchantSerial: opts.MerchantSerial, Key: opts.MerchantPublicKey},
+		signer:   gateway.Signer{Key: opts.PlatformKey, PublicKeyID: opts.PublicKeyID, CertificateSerial: opts.PlatformSerial},
+	}
 	if opts.Spec != nil {
-		rt, err := newRouter(opts.Spec)
+		rt, err := gateway.NewRouter(opts.Spec)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("wxtest: %w", err)
 		}
 		s.router = rt
 		if s.handler == nil {
@@ -242,14 +227,6 @@ func (s *Server) SetTamper(f func(*TamperedResponse)) {
 	s.mu.Unlock()
 }
 
-// apiError is an error answer; it marshals into WeChat Pay's error body.
-type apiError struct {
-	status  int
-	Code    string         `json:"code"`
-	Message string         `json:"message"`
-	Detail  map[string]any `json:"detail,omitempty"`
-}
-
 // ServeHTTP answers one request: checks, handler, signature, tampering.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := RecordedRequest{Method: r.Method, RequestURI: r.RequestURI, Header: r.Header.Clone()}
@@ -258,203 +235,60 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		r.RequestURI = rec.RequestURI
 	}
 	resp := s.answer(r, &rec)
-	rec.StatusCode = resp.status
+	rec.StatusCode = resp.Status
 
 	if s.opts.ValidateResponses && rec.Route != nil {
-		s.validateResponse(r, &rec, resp)
+		if err := rec.Route.ValidateResponse(r.Context(), r, rec.Body, resp.Status, resp.Header, resp.Body); err != nil {
+			s.t.Errorf("wxtest: %v", err)
+		}
 	}
-	h := resp.header
-	if h.Get("Request-ID") == "" {
-		h.Set("Request-ID", randomString(32))
-	}
-	h.Del("Wechatpay-Timestamp")
-	h.Del("Wechatpay-Nonce")
-	h.Del("Wechatpay-Serial")
-	signHeader(h, resp.body.Bytes(), s.opts.PlatformKey, s.opts.Clock(), s.serialFor(r))
+	s.signer.SignResponse(resp.Header, resp.Body, s.opts.Clock(), s.signer.Serial(s.opts.Mode, r))
 
 	s.mu.Lock()
 	s.requests = append(s.requests, rec)
 	tamper := s.tamper
 	s.mu.Unlock()
 
-	tr := &TamperedResponse{Request: &rec, StatusCode: resp.status, Header: h, Body: resp.body.Bytes(), key: s.opts.PlatformKey}
+	tr := &TamperedResponse{Request: &rec, StatusCode: resp.Status, Header: resp.Header, Body: resp.Body, signer: &s.signer}
 	if tamper != nil {
 		tamper(tr)
 	}
-	for k, v := range tr.Header {
-		w.Header()[k] = v
-	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(tr.Body)))
-	w.WriteHeader(tr.StatusCode)
-	w.Write(tr.Body)
-}
-
-func (s *Server) serialFor(r *http.Request) string {
-	switch s.opts.Mode {
-	case Certificate:
-		return s.opts.PlatformSerial
-	case Both:
-		if r.Header.Get("Wechatpay-Serial") == s.opts.PublicKeyID {
-			return s.opts.PublicKeyID
-		}
-		return s.opts.PlatformSerial
-	}
-	return s.opts.PublicKeyID
+	(&gateway.Response{Status: tr.StatusCode, Header: tr.Header, Body: tr.Body}).Send(w)
 }
 
 // answer runs the checks and the handler and returns the unsigned answer.
-func (s *Server) answer(r *http.Request, rec *RecordedRequest) *bufferedResponse {
-	body, err := io.ReadAll(io.LimitReader(r.Body, s.opts.MaxBodyBytes+1))
+func (s *Server) answer(r *http.Request, rec *RecordedRequest) *gateway.Response {
+	body, e := gateway.ReadBody(r, s.opts.MaxBodyBytes)
 	rec.Body = body
-	if err != nil {
-		return errorResponse(&apiError{status: http.StatusBadRequest, Code: "INVALID_REQUEST", Message: "读取请求体失败：" + err.Error()})
-	}
-	if int64(len(body)) > s.opts.MaxBodyBytes {
-		return errorResponse(&apiError{status: http.StatusRequestEntityTooLarge, Code: "INVALID_REQUEST", Message: "请求体过大"})
+	if e != nil {
+		return e.Response()
 	}
 
 	// Route first, silently: ValidateResponses then also checks the error
 	// answers of routable requests.
-	var route *Route
 	var routeErr error
 	if s.router != nil {
-		route, routeErr = s.router.find(r)
-		rec.Route = route
+		rec.Route, routeErr = s.router.Find(r)
 	}
-
-	// (1) Authorization, then Accept and User-Agent.
-	if e := s.authenticate(r, signedBody(r, body, route)); e != nil {
-		rec.AuthError = e
-		return errorResponse(signError(r, e))
-	}
-	rec.Verified = true
-	if r.Header.Get("Accept") == "" || r.Header.Get("User-Agent") == "" {
-		return errorResponse(&apiError{status: http.StatusBadRequest, Code: "INVALID_REQUEST", Message: "Http头缺少Accept或User-Agent"})
-	}
-
-	// (2) Routing and validation against the document.
-	ctx := r.Context()
-	if s.router != nil {
-		if e := routeError(routeErr); e != nil {
-			return errorResponse(e)
-		}
-		if e := validateRequest(ctx, r, body, route); e != nil {
-			return errorResponse(e)
-		}
-		ctx = context.WithValue(ctx, routeKey{}, route)
+	// (1) Authorization, Accept and User-Agent; (2) the document.
+	e, authErr := s.verifier.Admit(r, body, s.opts.Clock(), rec.Route, routeErr)
+	rec.AuthError = authErr
+	rec.Verified = authErr == nil
+	if e != nil {
+		return e.Response()
 	}
 
 	// (3) The business handler.
+	ctx := r.Context()
+	if rec.Route != nil {
+		ctx = context.WithValue(ctx, routeKey{}, rec.Route)
+	}
 	req := r.WithContext(ctx)
 	req.Body = io.NopCloser(bytes.NewReader(body))
 	req.ContentLength = int64(len(body))
 	bw := &bufferedResponse{header: http.Header{}}
 	s.handler.ServeHTTP(bw, req)
-	if bw.status == 0 {
-		bw.status = http.StatusOK
-	}
-	if bw.status == http.StatusNoContent || bw.status == http.StatusNotModified {
-		bw.body.Reset()
-	}
-	if bw.body.Len() > 0 && bw.header.Get("Content-Type") == "" {
-		bw.header.Set("Content-Type", "application/json")
-	}
-	return bw
-}
-
-func (s *Server) authenticate(r *http.Request, body []byte) *AuthError {
-	v := r.Header.Get("Authorization")
-	if v == "" {
-		return &AuthError{Field: "authorization", Issue: "Authorization header is missing",
-			Message: "Http头缺少Authorization"}
-	}
-	a, err := ParseAuthorization(v)
-	if err != nil {
-		return err.(*AuthError)
-	}
-	if a.MchID != s.opts.MchID {
-		return &AuthError{Field: "mchid", Issue: fmt.Sprintf("mchid %q is not %q", a.MchID, s.opts.MchID),
-			Message: "Http头Authorization中的mchid与请求的商户号不匹配"}
-	}
-	if a.SerialNo != s.opts.MerchantSerial {
-		return &AuthError{Field: "serial_no", Issue: fmt.Sprintf("serial_no %q is not the merchant certificate serial", a.SerialNo),
-			Message: "商户证书序列号有误。请使用签名私钥匹配的证书序列号"}
-	}
-	if err := verifyParsed(r, a, body, s.opts.MerchantPublicKey, s.opts.Clock()); err != nil {
-		return err.(*AuthError)
-	}
-	return nil
-}
-
-// signError is the 401 answer, with the diagnostic detail WeChat Pay gives.
-func signError(r *http.Request, e *AuthError) *apiError {
-	detail := map[string]any{
-		"field":    e.Field,
-		"location": "authorization",
-		"detail":   map[string]any{"issue": e.Issue},
-	}
-	if e.SignMessage != nil {
-		msg := e.SignMessage
-		if len(msg) > 512 {
-			msg = msg[:512]
-		}
-		for !utf8.Valid(msg) && len(msg) > 0 {
-			msg = msg[:len(msg)-1]
-		}
-		detail["sign_information"] = map[string]any{
-			"method":                 r.Method,
-			"url":                    r.RequestURI,
-			"sign_message_length":    len(e.SignMessage),
-			"truncated_sign_message": string(msg),
-		}
-	}
-	return &apiError{status: http.StatusUnauthorized, Code: "SIGN_ERROR", Message: e.Message, Detail: detail}
-}
-
-func routeError(err error) *apiError {
-	var pe *paramDecodeError
-	switch {
-	case err == nil:
-		return nil
-	case errors.Is(err, routers.ErrMethodNotAllowed):
-		return &apiError{status: http.StatusMethodNotAllowed, Code: "METHOD_NOT_ALLOWED", Message: "请求方法不支持"}
-	case errors.As(err, &pe):
-		return &apiError{status: http.StatusBadRequest, Code: "PARAM_ERROR", Message: "参数错误：" + pe.Error(),
-			Detail: map[string]any{"field": pe.name, "location": "path", "issue": pe.err.Error()}}
-	}
-	return &apiError{status: http.StatusNotFound, Code: "NOT_FOUND", Message: "请求的资源不存在：" + err.Error()}
-}
-
-func errorResponse(e *apiError) *bufferedResponse {
-	b, err := json.Marshal(e)
-	if err != nil {
-		panic("wxtest: encoding an error: " + err.Error())
-	}
-	bw := &bufferedResponse{header: http.Header{}, status: e.status}
-	bw.header.Set("Content-Type", "application/json")
-	bw.body.Write(b)
-	return bw
-}
-
-func (s *Server) validateResponse(r *http.Request, rec *RecordedRequest, resp *bufferedResponse) {
-	req := r.Clone(r.Context())
-	req.Body = io.NopCloser(bytes.NewReader(rec.Body))
-	in := &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{
-			Request:    req,
-			PathParams: rec.Route.PathParams,
-			Route:      rec.Route.route,
-			Options:    filterOptions,
-		},
-		Status:  resp.status,
-		Header:  resp.header,
-		Options: &openapi3filter.Options{IncludeResponseStatus: true, AuthenticationFunc: openapi3filter.NoopAuthenticationFunc},
-	}
-	in.SetBodyBytes(resp.body.Bytes())
-	if err := openapi3filter.ValidateResponse(r.Context(), in); err != nil {
-		s.t.Errorf("wxtest: %d answer to %s %s does not match the document: %v\nbody: %s",
-			resp.status, r.Method, rec.RequestURI, err, resp.body.Bytes())
-	}
+	return bw.response()
 }
 
 // bufferedResponse collects what a handler writes.
@@ -477,4 +311,19 @@ func (b *bufferedResponse) Write(p []byte) (int, error) {
 		b.status = http.StatusOK
 	}
 	return b.body.Write(p)
+}
+
+// response is what the handler wrote: 200 when it set no status, no body
+// for 204 and 304, Content-Type application/json for a body without one.
+func (b *bufferedResponse) response() *gateway.Response {
+	if b.status == 0 {
+		b.status = http.StatusOK
+	}
+	if b.status == http.StatusNoContent || b.status == http.StatusNotModified {
+		b.body.Reset()
+	}
+	if b.body.Len() > 0 && b.header.Get("Content-Type") == "" {
+		b.header.Set("Content-Type", "application/json")
+	}
+	return &gateway.Response{Status: b.status, Header: b.header, Body: b.body.Bytes()}
 }

@@ -622,28 +622,6 @@ func TestSignRequestHelper(t *testing.T) {
 	}
 }
 
-func TestParseAuthorization(t *testing.T) {
-	a, err := wxtest.ParseAuthorization(`WECHATPAY2-SHA256-RSA2048 signature="c2ln", serial_no="S",timestamp="1554208460",nonce_str="N",mchid="1900000109"`)
-	want := wxtest.Authorization{MchID: "1900000109", NonceStr: "N", Timestamp: "1554208460", SerialNo: "S", Signature: "c2ln"}
-	if err != nil || a != want {
-		t.Errorf("got %+v, %v", a, err)
-	}
-	for _, bad := range []string{
-		``,
-		`WECHATPAY2-SHA256-RSA2048`,
-		`WECHATPAY2-SHA256-RSA2048 mchid="1"`,
-		`WECHATPAY2-SHA256-RSA2048 mchid="1",nonce_str="N",timestamp="1",serial_no="S",signature="x",`,
-		`WECHATPAY2-SHA256-RSA2048 mchid="1",nonce_str="N",timestamp="1",serial_no="S",signature="x",extra="y"`,
-		`WECHATPAY2-SHA256-RSA2048 mchid="1" nonce_str="N",timestamp="1",serial_no="S",signature="x"`,
-		`WECHATPAY2-SHA256-RSA2048 mchid="",nonce_str="N",timestamp="1",serial_no="S",signature="x"`,
-		`wechatpay2-sha256-rsa2048 mchid="1",nonce_str="N",timestamp="1",serial_no="S",signature="x"`,
-	} {
-		if _, err := wxtest.ParseAuthorization(bad); err == nil {
-			t.Errorf("accepted %q", bad)
-		}
-	}
-}
-
 func TestSignResponse(t *testing.T) {
 	h := http.Header{}
 	body := []byte(`{"a":1}`)
