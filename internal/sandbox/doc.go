@@ -23,6 +23,11 @@
 // until acknowledged. Faults (latency, 202, 429, 500, dropped connections, bad
 // signatures, stale timestamps) can be injected for the merchant's own tests.
 //
+// The wire rules (Authorization, signatures, routing and validation, the
+// error body, encryption) come from internal/gateway, which the test double
+// internal/wxtest shares; this package adds the card's business rules, the
+// control endpoints, faults, notification delivery and persistence.
+//
 // State lives in memory and, with Config.DataFile, in a JSON file that is
 // replaced atomically after every change, before the change is acknowledged.
 //

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/wxpaygen/wxpaygen/internal/gateway"
 )
 
 // Fault kinds.
@@ -133,7 +135,7 @@ type applied struct {
 	delay        time.Duration
 	drop         bool
 	dropAfter    bool
-	answer       *answer // replaces processing
+	answer       *gateway.Response // replaces processing
 	badSignature bool
 	stale        bool
 }
@@ -161,11 +163,11 @@ func (fs *faultSet) take(operationID string) applied {
 			}
 			switch f.Kind {
 			case FaultAccepted:
-				a.answer = &answer{status: http.StatusAccepted, header: http.Header{}}
+				a.answer = &gateway.Response{Status: http.StatusAccepted, Header: http.Header{}}
 			case FaultRateLimited:
-				a.answer = errorAnswer(&apiError{Status: http.StatusTooManyRequests, Code: "RATELIMIT_EXCEEDED", Message: "请求频率超过限制，请稍后重试"})
+				a.answer = (&gateway.Error{Status: http.StatusTooManyRequests, Code: "RATELIMIT_EXCEEDED", Message: "请求频率超过限制，请稍后重试"}).Response()
 			case FaultSystemError:
-				a.answer = errorAnswer(&apiError{Status: http.StatusInternalServerError, Code: "SYSTEM_ERROR", Message: "系统异常，请稍后重试"})
+				a.answer = (&gateway.Error{Status: http.StatusInternalServerError, Code: "SYSTEM_ERROR", Message: "系统异常，请稍后重试"}).Response()
 			case FaultDrop:
 				a.drop = true
 			}

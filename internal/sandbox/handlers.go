@@ -10,10 +10,12 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/wxpaygen/wxpaygen/internal/gateway"
 )
 
 // operation answers a request that passed authentication and validation.
-type operation func(s *Server, ctx context.Context, rt *route, body []byte) (*answer, *apiError)
+type operation func(s *Server, ctx context.Context, rt *gateway.Route, body []byte) (*gateway.Response, *gateway.Error)
 
 var operations = map[string]operation{
 	"prepareCard":          (*Server).prepareCard,
@@ -25,11 +27,11 @@ var operations = map[string]operation{
 	"listCertificates":     (*Server).listCertificates,
 }
 
-func decodeBody(body []byte, v any) *apiError {
+func decodeBody(body []byte, v any) *gateway.Error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	if err := dec.Decode(v); err != nil {
 		// Validation passed, so this is a type the sandbox did not expect.
-		return &apiError{Status: http.StatusBadRequest, Code: "PARAM_ERROR", Message: "参数错误：" + err.Error(),
+		return &gateway.Error{Status: http.StatusBadRequest, Code: "PARAM_ERROR", Message: "参数错误：" + err.Error(),
 			Detail: map[string]any{"field": "/", "location": "body", "issue": err.Error()}}
 	}
 	return nil
@@ -45,13 +47,13 @@ type prepareCardRequest struct {
 // prepareCard stores a pending card and returns its token. Repeating the
 // request for a pending card with the same body returns the same token;
 // any other reuse of an out_card_code is RESOURCE_ALREADY_EXISTS.
-func (s *Server) prepareCard(ctx context.Context, _ *route, body []byte) (*answer, *apiError) {
+func (s *Server) prepareCard(ctx context.Context, _ *gateway.Route, body []byte) (*gateway.Response, *gateway.Error) {
 	var req prepareCardRequest
 	if e := decodeBody(body, &req); e != nil {
 		return nil, e
 	}
 	if req.CardTemplateID != s.cfg.Template.CardTemplateID {
-		return nil, paramErrorAt("/card_template_id", "body", "unknown card template",
+		return nil, gateway.ParamError("/card_template_id", "body", "unknown card template",
 			"参数错误：先享卡模板不存在："+req.CardTemplateID)
 	}
 	if e := checkNotifyURL(req.NotifyURL); e != nil {
@@ -62,9 +64,9 @@ func (s *Server) prepareCard(ctx context.Context, _ *route, body []byte) (*answe
 	if c := st.cards[req.OutCardCode]; c != nil {
 		st.mu.Unlock()
 		if c.State == statePending && c.CardTemplateID == req.CardTemplateID && c.AppID == req.AppID && c.NotifyURL == req.NotifyURL {
-			return jsonAnswer(http.StatusOK, map[string]string{"prepare_card_token": c.Token}), nil
+			return gateway.JSONResponse(http.StatusOK, map[string]string{"prepare_card_token": c.Token}), nil
 		}
-		return nil, &apiError{Status: http.StatusBadRequest, Code: "RESOURCE_ALREADY_EXISTS",
+		return nil, &gateway.Error{Status: http.StatusBadRequest, Code: "RESOURCE_ALREADY_EXISTS",
 			Message: "商户领卡号已存在：" + req.OutCardCode,
 			Detail:  map[string]any{"field": "/out_card_code", "location": "body", "issue": "out_card_code already used"}}
 	}
@@ -73,7 +75,7 @@ func (s *Server) prepareCard(ctx context.Context, _ *route, body []byte) (*answe
 		CardTemplateID: req.CardTemplateID,
 		AppID:          req.AppID,
 		NotifyURL:      req.NotifyURL,
-		Token:          randomString(32),
+		Token:          gateway.RandomString(32),
 		PreparedAt:     formatTime(s.now()),
 		State:          statePending,
 	}
@@ -87,12 +89,12 @@ func (s *Server) prepareCard(ctx context.Context, _ *route, body []byte) (*answe
 	if e := s.waitPersisted(ctx, v); e != nil {
 		return nil, e
 	}
-	return jsonAnswer(http.StatusOK, map[string]string{"prepare_card_token": token}), nil
+	return gateway.JSONResponse(http.StatusOK, map[string]string{"prepare_card_token": token}), nil
 }
 
 // checkNotifyURL accepts http or https URLs on a loopback host without a
 // query: the sandbox delivers nowhere else.
-func checkNotifyURL(raw string) *apiError {
+func checkNotifyURL(raw string) *gateway.Error {
 	u, err := url.Parse(raw)
 	issue := ""
 	switch {
@@ -110,7 +112,7 @@ func checkNotifyURL(raw string) *apiError {
 	if issue == "" {
 		return nil
 	}
-	return paramErrorAt("/notify_url", "body", issue, "参数错误：notify_url："+issue)
+	return gateway.ParamError("/notify_url", "body", issue, "参数错误：notify_url："+issue)
 }
 
 func hostPort(u *url.URL) string {
@@ -120,15 +122,15 @@ func hostPort(u *url.URL) string {
 	return u.Host
 }
 
-func (s *Server) getCard(_ context.Context, rt *route, _ []byte) (*answer, *apiError) {
+func (s *Server) getCard(_ context.Context, rt *gateway.Route, _ []byte) (*gateway.Response, *gateway.Error) {
 	st := s.store
 	st.mu.RLock()
 	defer st.mu.RUnlock()
-	c, e := st.claimed(rt.params["out_card_code"])
+	c, e := st.claimed(rt.PathParams["out_card_code"])
 	if e != nil {
 		return nil, e
 	}
-	return jsonAnswer(http.StatusOK, s.cardView(c, true)), nil
+	return gateway.JSONResponse(http.StatusOK, s.cardView(c, true)), nil
 }
 
 type addUserRecordsRequest struct {
@@ -139,12 +141,12 @@ type addUserRecordsRequest struct {
 
 // addUserRecords appends the records whose serial numbers the card does not
 // have yet, all or none: one refused record refuses the request.
-func (s *Server) addUserRecords(ctx context.Context, rt *route, body []byte) (*answer, *apiError) {
+func (s *Server) addUserRecords(ctx context.Context, rt *gateway.Route, body []byte) (*gateway.Response, *gateway.Error) {
 	var req addUserRecordsRequest
 	if e := decodeBody(body, &req); e != nil {
 		return nil, e
 	}
-	code := rt.params["out_card_code"]
+	code := rt.PathParams["out_card_code"]
 	st := s.store
 	st.mu.Lock()
 	c, e := st.claimed(code)
@@ -154,7 +156,7 @@ func (s *Server) addUserRecords(ctx context.Context, rt *route, body []byte) (*a
 	}
 	if req.CardTemplateID != c.CardTemplateID {
 		st.mu.Unlock()
-		return nil, paramErrorAt("/card_template_id", "body", "card_template_id is not the card's template",
+		return nil, gateway.ParamError("/card_template_id", "body", "card_template_id is not the card's template",
 			"参数错误：先享卡模板ID与该卡不一致")
 	}
 	newObjectives, newRewards, e := s.checkRecords(c, &req)
@@ -164,7 +166,7 @@ func (s *Server) addUserRecords(ctx context.Context, rt *route, body []byte) (*a
 	}
 	if len(newObjectives)+len(newRewards) == 0 { // every record already there: nothing to do
 		st.mu.Unlock()
-		return &answer{status: http.StatusNoContent, header: http.Header{}}, nil
+		return &gateway.Response{Status: http.StatusNoContent, Header: http.Header{}}, nil
 	}
 	for _, r := range newObjectives {
 		c.ObjectiveRecords = append(c.ObjectiveRecords, r)
@@ -180,12 +182,12 @@ func (s *Server) addUserRecords(ctx context.Context, rt *route, body []byte) (*a
 	if e := s.waitPersisted(ctx, v); e != nil {
 		return nil, e
 	}
-	return &answer{status: http.StatusNoContent, header: http.Header{}}, nil
+	return &gateway.Response{Status: http.StatusNoContent, Header: http.Header{}}, nil
 }
 
 // checkRecords returns the records of req that are new to c, or the reason
 // to refuse the request. Caller holds the store lock.
-func (s *Server) checkRecords(c *card, req *addUserRecordsRequest) ([]objectiveRecord, []rewardRecord, *apiError) {
+func (s *Server) checkRecords(c *card, req *addUserRecordsRequest) ([]objectiveRecord, []rewardRecord, *gateway.Error) {
 	var objectives []objectiveRecord
 	var rewards []rewardRecord
 	seen := map[string]bool{}
@@ -197,7 +199,7 @@ func (s *Server) checkRecords(c *card, req *addUserRecordsRequest) ([]objectiveR
 		seen["o"+r.SerialNo] = true
 		at := fmt.Sprintf("/objective_completion_records/%d", i)
 		if findObjective(c, r.ObjectiveID) == nil {
-			return nil, nil, paramErrorAt(at+"/objective_id", "body", "unknown objective_id",
+			return nil, nil, gateway.ParamError(at+"/objective_id", "body", "unknown objective_id",
 				"参数错误：目标ID不存在："+r.ObjectiveID)
 		}
 		d := r.CompletionCount
@@ -206,7 +208,7 @@ func (s *Server) checkRecords(c *card, req *addUserRecordsRequest) ([]objectiveR
 		}
 		objectiveDelta[r.ObjectiveID] += d
 		if c.objectiveCount(r.ObjectiveID)+objectiveDelta[r.ObjectiveID] < 0 {
-			return nil, nil, paramErrorAt(at+"/completion_count", "body", "DECREASE exceeds the completions recorded",
+			return nil, nil, gateway.ParamError(at+"/completion_count", "body", "DECREASE exceeds the completions recorded",
 				"参数错误：减少的目标完成数量超过已完成数量")
 		}
 		objectives = append(objectives, r)
@@ -220,7 +222,7 @@ func (s *Server) checkRecords(c *card, req *addUserRecordsRequest) ([]objectiveR
 		at := fmt.Sprintf("/reward_usage_records/%d", i)
 		rw := findReward(c, r.RewardID)
 		if rw == nil {
-			return nil, nil, paramErrorAt(at+"/reward_id", "body", "unknown reward_id",
+			return nil, nil, gateway.ParamError(at+"/reward_id", "body", "unknown reward_id",
 				"参数错误：优惠ID不存在："+r.RewardID)
 		}
 		dc, da := r.UsageCount, r.Amount
@@ -234,21 +236,21 @@ func (s *Server) checkRecords(c *card, req *addUserRecordsRequest) ([]objectiveR
 		usedAmount += amountDelta[r.RewardID]
 		switch {
 		case usedAmount > rw.Amount:
-			return nil, nil, paramErrorAt(at+"/amount", "body",
+			return nil, nil, gateway.ParamError(at+"/amount", "body",
 				fmt.Sprintf("usage of reward %s would reach %d, beyond its amount %d", rw.RewardID, usedAmount, rw.Amount),
 				"参数错误：优惠累计使用金额超过优惠金额")
 		case rw.CountType == "COUNT_LIMIT" && usedCount > rw.Count:
-			return nil, nil, paramErrorAt(at+"/usage_count", "body",
+			return nil, nil, gateway.ParamError(at+"/usage_count", "body",
 				fmt.Sprintf("usage of reward %s would reach %d, beyond its count %d", rw.RewardID, usedCount, rw.Count),
 				"参数错误：优惠累计使用数量超过优惠数量")
 		case usedAmount < 0 || usedCount < 0:
-			return nil, nil, paramErrorAt(at+"/amount", "body", "DECREASE exceeds the usage recorded",
+			return nil, nil, gateway.ParamError(at+"/amount", "body", "DECREASE exceeds the usage recorded",
 				"参数错误：减少的优惠使用超过已使用")
 		}
 		rewards = append(rewards, r)
 	}
 	if len(objectives)+len(rewards) > 0 && c.final() {
-		return nil, nil, &apiError{Status: http.StatusBadRequest, Code: "INVALID_REQUEST",
+		return nil, nil, &gateway.Error{Status: http.StatusBadRequest, Code: "INVALID_REQUEST",
 			Message: "先享卡已结束（" + c.State + "），不能再增加用户记录"}
 	}
 	return objectives, rewards, nil
@@ -274,25 +276,25 @@ func findReward(c *card, id string) *TemplateReward {
 
 // legacyOrder answers the three operations of the retired 支付分·先享卡
 // product: the sandbox has no such orders.
-func (s *Server) legacyOrder(_ context.Context, rt *route, _ []byte) (*answer, *apiError) {
+func (s *Server) legacyOrder(_ context.Context, rt *gateway.Route, _ []byte) (*gateway.Response, *gateway.Error) {
 	msg := "订单不存在"
-	if rt.operationID == "getOrderByOutTradeNo" {
+	if rt.OperationID == "getOrderByOutTradeNo" {
 		msg = "订单不存在（该接口已于2020-03-26下线）"
 	}
-	return nil, &apiError{Status: http.StatusNotFound, Code: "ORDER_NOT_EXIST", Message: msg}
+	return nil, &gateway.Error{Status: http.StatusNotFound, Code: "ORDER_NOT_EXIST", Message: msg}
 }
 
-func (s *Server) listCertificates(context.Context, *route, []byte) (*answer, *apiError) {
+func (s *Server) listCertificates(context.Context, *gateway.Route, []byte) (*gateway.Response, *gateway.Error) {
 	if s.cfg.Mode == ModePublicKey {
-		return nil, &apiError{Status: http.StatusNotFound, Code: "RESOURCE_NOT_EXISTS",
+		return nil, &gateway.Error{Status: http.StatusNotFound, Code: "RESOURCE_NOT_EXISTS",
 			Message: "无可用的平台证书，请使用微信支付公钥验签"}
 	}
-	body, err := certificatesBody(s.cfg.APIv3Key, s.cfg.PlatformCertificatePEM)
+	body, err := gateway.CertificatesBody(s.cfg.APIv3Key, s.cfg.PlatformCertificatePEM)
 	if err != nil {
-		return nil, &apiError{Status: http.StatusInternalServerError, Code: "SYSTEM_ERROR", Message: "系统异常，请稍后重试"}
+		return nil, &gateway.Error{Status: http.StatusInternalServerError, Code: "SYSTEM_ERROR", Message: "系统异常，请稍后重试"}
 	}
-	a := &answer{status: http.StatusOK, header: http.Header{}, body: body}
-	a.header.Set("Content-Type", "application/json")
+	a := &gateway.Response{Status: http.StatusOK, Header: http.Header{}, Body: body}
+	a.Header.Set("Content-Type", "application/json")
 	return a, nil
 }
 
@@ -429,10 +431,10 @@ func (s *Server) Accept(ctx context.Context, code string, opts AcceptOptions) (j
 	}
 	now := s.now()
 	c.State = stateOngoing
-	c.CardID = randomFrom("0123456789abcdef", 32)
+	c.CardID = gateway.RandomFrom("0123456789abcdef", 32)
 	c.OpenID = opts.OpenID
 	if c.OpenID == "" {
-		c.OpenID = "oSandbox" + randomString(20)
+		c.OpenID = "oSandbox" + gateway.RandomString(20)
 	}
 	c.SharerOpenID = opts.SharerOpenID
 	c.CreateTime = formatTime(now)
@@ -516,7 +518,7 @@ func (s *Server) End(ctx context.Context, code string, opts EndOptions) (json.Ra
 			c.PayInformation = &payInformation{
 				PayAmount:     pay,
 				PayState:      "PAID",
-				TransactionID: "42" + randomFrom("0123456789", 26),
+				TransactionID: "42" + gateway.RandomFrom(gateway.Digits, 26),
 				PayTime:       formatTime(now),
 			}
 		}

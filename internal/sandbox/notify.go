@@ -3,16 +3,14 @@ package sandbox
 import (
 	"bytes"
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/wxpaygen/wxpaygen/internal/gateway"
 )
 
 // Event types of the discount-card notifications.
@@ -86,7 +84,7 @@ func newNotifier(s *Server) *notifier {
 
 func (n *notifier) enqueue(code, url, eventType string, plaintext []byte) {
 	now := n.s.now()
-	d := &delivery{url: url, eventType: eventType, id: newEventID(now), created: now, plaintext: plaintext}
+	d := &delivery{url: url, eventType: eventType, id: gateway.NewEventID(now), created: now, plaintext: plaintext}
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.ctx.Err() != nil {
@@ -169,8 +167,7 @@ func (n *notifier) post(d *delivery) error {
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "Mozilla/4.0")
-	req.Header.Set("Request-ID", randomString(32))
-	n.s.signHeaders(req.Header, body, n.s.now(), n.serial())
+	n.s.signer.SignResponse(req.Header, body, n.s.now(), n.serial())
 	n.mu.Lock()
 	n.stats.Attempts++
 	n.mu.Unlock()
@@ -186,64 +183,13 @@ func (n *notifier) post(d *delivery) error {
 	return nil
 }
 
-type envelope struct {
-	ID           string           `json:"id"`
-	CreateTime   string           `json:"create_time"`
-	EventType    string           `json:"event_type"`
-	ResourceType string           `json:"resource_type"`
-	Summary      string           `json:"summary"`
-	Resource     encryptedPayload `json:"resource"`
-}
-
-type encryptedPayload struct {
-	Algorithm      string `json:"algorithm"`
-	Ciphertext     string `json:"ciphertext"`
-	Nonce          string `json:"nonce"`
-	AssociatedData string `json:"associated_data"`
-	OriginalType   string `json:"original_type"`
-}
-
-// envelope encrypts d's payload with the APIv3 key (AEAD_AES_256_GCM, a
-// fresh 12-character nonce, associated data "discount_card") into the
-// notification body. The id and create_time stay the same across attempts.
+// envelope encrypts d's payload with the APIv3 key into the notification
+// body (a fresh nonce each time); the id and create_time stay the same
+// across attempts.
 func (s *Server) envelope(d *delivery) ([]byte, error) {
-	nonce := randomString(12)
-	sealed, err := seal(s.cfg.APIv3Key, nonce, "discount_card", d.plaintext)
-	if err != nil {
-		return nil, err
-	}
-	return json.Marshal(envelope{
-		ID:           d.id,
-		CreateTime:   d.created.In(beijing).Format(time.RFC3339),
-		EventType:    d.eventType,
-		ResourceType: "encrypt-resource",
-		Summary:      summaries[d.eventType],
-		Resource: encryptedPayload{
-			Algorithm:      "AEAD_AES_256_GCM",
-			Ciphertext:     sealed,
-			Nonce:          nonce,
-			AssociatedData: "discount_card",
-			OriginalType:   "discount_card",
-		},
+	return gateway.EncryptNotification(s.cfg.APIv3Key, gateway.Notification{
+		ID: d.id, CreateTime: d.created, EventType: d.eventType, Summary: summaries[d.eventType], Plaintext: d.plaintext,
 	})
-}
-
-// seal returns Base64(AES-256-GCM ciphertext || tag).
-func seal(key, nonce, aad string, plaintext []byte) (string, error) {
-	block, err := aes.NewCipher([]byte(key))
-	if err != nil {
-		return "", err
-	}
-	gcm, err := cipher.NewGCM(block)
-	if err != nil {
-		return "", err
-	}
-	return base64.StdEncoding.EncodeToString(gcm.Seal(nil, []byte(nonce), plaintext, []byte(aad))), nil
-}
-
-// newEventID is an id like WeChat Pay's EV-2018022511223320873.
-func newEventID(now time.Time) string {
-	return "EV-" + now.In(beijing).Format("20060102150405") + randomFrom("0123456789", 7)
 }
 
 // serial is the Wechatpay-Serial of the next notification: the public-key

@@ -7,12 +7,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/wxpaygen/wxpaygen/internal/gateway"
 )
 
 // Mode selects the key material WeChat Pay claims to sign with.
@@ -31,6 +31,17 @@ const (
 	// the certificate serial; GET /v3/certificates is served.
 	ModeBoth Mode = "both"
 )
+
+// gateway is the mode as the gateway package names it.
+func (m Mode) gateway() gateway.Mode {
+	switch m {
+	case ModeCertificate:
+		return gateway.Certificate
+	case ModeBoth:
+		return gateway.Both
+	}
+	return gateway.PublicKey
+}
 
 // ParseMode parses "pubkey", "cert" or "both".
 func ParseMode(s string) (Mode, error) {
@@ -100,7 +111,9 @@ type Config struct {
 // Server is the sandbox. It is an http.Handler and safe for concurrent use.
 type Server struct {
 	cfg      Config
-	router   *router
+	verifier gateway.Verifier
+	signer   gateway.Signer
+	router   *gateway.Router
 	store    *store
 	persist  *persister
 	notifier *notifier
@@ -148,7 +161,10 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, router: rt, store: newStore(), faults: &faultSet{}}
+	s := &Server{cfg: cfg, router: rt, store: newStore(), faults: &faultSet{},
+		verifier: gateway.Verifier{MchID: cfg.MchID, MerchantSerial: cfg.MerchantSerial, FoldSerial: true, Key: cfg.MerchantPublicKey},
+		signer:   gateway.Signer{Key: cfg.PlatformKey, PublicKeyID: cfg.PublicKeyID, CertificateSerial: cfg.PlatformSerial},
+	}
 	s.faults.set(cfg.Faults)
 	if cfg.DataFile != "" {
 		cards, err := readDataFile(cfg.DataFile)
@@ -179,35 +195,6 @@ func (s *Server) Close() error {
 
 func (s *Server) now() time.Time { return s.cfg.Clock() }
 
-// apiError is an error answer in WeChat Pay's error shape.
-type apiError struct {
-	Status  int            `json:"-"`
-	Code    string         `json:"code"`
-	Message string         `json:"message"`
-	Detail  map[string]any `json:"detail,omitempty"`
-}
-
-func (e *apiError) Error() string { return e.Code + ": " + e.Message }
-
-// answer is a response before it is signed.
-type answer struct {
-	status int
-	header http.Header
-	body   []byte
-}
-
-func jsonAnswer(status int, v any) *answer {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic("sandbox: encoding an answer: " + err.Error())
-	}
-	a := &answer{status: status, header: http.Header{}, body: b}
-	a.header.Set("Content-Type", "application/json")
-	return a
-}
-
-func errorAnswer(e *apiError) *answer { return jsonAnswer(e.Status, e) }
-
 const maxBodyBytes = 1 << 20
 
 // ServeHTTP answers one request: /sandbox/ control endpoints unsigned, every
@@ -226,21 +213,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.control(w, r)
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
-	var a *answer
-	var rt *route
+	body, e := gateway.ReadBody(r, maxBodyBytes)
+	var a *gateway.Response
+	var rt *gateway.Route
 	var faults applied
-	switch {
-	case err != nil:
-		a = errorAnswer(&apiError{Status: http.StatusBadRequest, Code: "INVALID_REQUEST", Message: "读取请求体失败"})
-	case len(body) > maxBodyBytes:
-		a = errorAnswer(&apiError{Status: http.StatusRequestEntityTooLarge, Code: "INVALID_REQUEST", Message: "请求体过大"})
-	default:
+	if e != nil {
+		a = e.Response()
+	} else {
 		var routeErr error
-		rt, routeErr = s.router.find(r)
+		rt, routeErr = s.router.Find(r)
 		opID := ""
 		if rt != nil {
-			opID = rt.operationID
+			opID = rt.OperationID
 		}
 		faults = s.faults.take(opID)
 		if faults.delay > 0 {
@@ -264,76 +248,47 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if rt != nil && s.cfg.CheckResponses != nil && a.status != http.StatusAccepted {
-		err := validateResponse(r.Context(), r, body, rt, a.status, a.header, a.body)
-		s.cfg.CheckResponses(rt.operationID, a.status, err)
+	if rt != nil && s.cfg.CheckResponses != nil && a.Status != http.StatusAccepted {
+		err := rt.ValidateResponse(r.Context(), r, body, a.Status, a.Header, a.Body)
+		s.cfg.CheckResponses(rt.OperationID, a.Status, err)
 	}
 	s.send(w, r, a, faults)
 }
 
 // process runs the checks in WeChat Pay's order, then the business rules.
-func (s *Server) process(r *http.Request, body []byte, rt *route, routeErr error) *answer {
-	if e := s.authenticate(r, body); e != nil {
-		return errorAnswer(signError(r, e))
+func (s *Server) process(r *http.Request, body []byte, rt *gateway.Route, routeErr error) *gateway.Response {
+	if e, _ := s.verifier.Admit(r, body, s.now(), rt, routeErr); e != nil {
+		return e.Response()
 	}
-	if r.Header.Get("Accept") == "" || r.Header.Get("User-Agent") == "" {
-		return errorAnswer(&apiError{Status: http.StatusBadRequest, Code: "INVALID_REQUEST", Message: "Http头缺少Accept或User-Agent"})
-	}
-	if routeErr != nil {
-		return errorAnswer(routeError(routeErr))
-	}
-	if e := validateRequest(r.Context(), r, body, rt); e != nil {
-		return errorAnswer(e)
-	}
-	h := operations[rt.operationID]
+	h := operations[rt.OperationID]
 	if h == nil {
-		return errorAnswer(&apiError{Status: http.StatusNotFound, Code: "NOT_FOUND", Message: "请求的资源不存在"})
+		return (&gateway.Error{Status: http.StatusNotFound, Code: "NOT_FOUND", Message: "请求的资源不存在"}).Response()
 	}
 	a, e := h(s, r.Context(), rt, body)
 	if e != nil {
-		return errorAnswer(e)
+		return e.Response()
 	}
 	return a
 }
 
 // send signs a and writes it, applying the signature faults.
-func (s *Server) send(w http.ResponseWriter, r *http.Request, a *answer, f applied) {
-	h := a.header
-	h.Set("Request-ID", randomString(32))
+func (s *Server) send(w http.ResponseWriter, r *http.Request, a *gateway.Response, f applied) {
 	now := s.now()
 	if f.stale {
 		now = now.Add(-10 * time.Minute)
 	}
-	s.signHeaders(h, a.body, now, s.serialFor(r))
+	s.signer.SignResponse(a.Header, a.Body, now, s.signer.Serial(s.cfg.Mode.gateway(), r))
 	if f.badSignature {
-		sig := []byte(h.Get("Wechatpay-Signature"))
+		sig := []byte(a.Header.Get("Wechatpay-Signature"))
 		// Change one Base64 character: still valid Base64, no longer the signature.
 		if sig[0] == 'A' {
 			sig[0] = 'B'
 		} else {
 			sig[0] = 'A'
 		}
-		h.Set("Wechatpay-Signature", string(sig))
+		a.Header.Set("Wechatpay-Signature", string(sig))
 	}
-	for k, v := range h {
-		w.Header()[k] = v
-	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(a.body)))
-	w.WriteHeader(a.status)
-	w.Write(a.body)
-}
-
-func (s *Server) serialFor(r *http.Request) string {
-	switch s.cfg.Mode {
-	case ModeCertificate:
-		return s.cfg.PlatformSerial
-	case ModeBoth:
-		if r != nil && r.Header.Get("Wechatpay-Serial") == s.cfg.PublicKeyID {
-			return s.cfg.PublicKeyID
-		}
-		return s.cfg.PlatformSerial
-	}
-	return s.cfg.PublicKeyID
+	a.Send(w)
 }
 
 // dropConnection closes the client's connection without an answer.
@@ -393,13 +348,13 @@ func controlJSON(w http.ResponseWriter, status int, v any) {
 
 // waitPersisted blocks until the change that brought the store to version is
 // on disk (no-op without a data file).
-func (s *Server) waitPersisted(ctx context.Context, version uint64) *apiError {
+func (s *Server) waitPersisted(ctx context.Context, version uint64) *gateway.Error {
 	if s.persist == nil {
 		return nil
 	}
 	if err := s.persist.wait(ctx, version); err != nil {
 		s.cfg.Logf("sandbox: writing %s: %v", s.cfg.DataFile, err)
-		return &apiError{Status: http.StatusInternalServerError, Code: "SYSTEM_ERROR", Message: "系统异常，请稍后重试"}
+		return &gateway.Error{Status: http.StatusInternalServerError, Code: "SYSTEM_ERROR", Message: "系统异常，请稍后重试"}
 	}
 	return nil
 }

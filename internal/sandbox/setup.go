@@ -15,6 +15,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/wxpaygen/wxpaygen/internal/gateway"
 )
 
 // Files written by Init, relative to its directory.
@@ -120,7 +122,7 @@ func Init(dir string, opts InitOptions) (*Setup, error) {
 		Dir:            dir,
 		MchID:          opts.MchID,
 		MerchantSerial: merchantSerial,
-		PublicKeyID:    "PUB_KEY_ID_" + randomFrom("0123456789", 32),
+		PublicKeyID:    "PUB_KEY_ID_" + gateway.RandomFrom(gateway.Digits, 32),
 		PlatformSerial: platformSerial,
 		Template:       defaultTemplate(),
 	}
@@ -168,7 +170,7 @@ func Init(dir string, opts InitOptions) (*Setup, error) {
 		{FilePlatformKey, pemBlock("PRIVATE KEY", platformKeyDER), 0o600},
 		{FilePlatformPublicKey, pemBlock("PUBLIC KEY", platformPubDER), 0o644},
 		{platformCertFile, pemBlock("CERTIFICATE", platformCert), 0o644},
-		{FileAPIv3Key, []byte(randomString(32) + "\n"), 0o600},
+		{FileAPIv3Key, []byte(gateway.RandomString(32) + "\n"), 0o600},
 		{FileTemplate, indentJSON(st.Template), 0o644},
 		{FileClientConfig, indentJSON(client), 0o644},
 		{FileSandboxConfig, indentJSON(server), 0o644},
@@ -223,9 +225,9 @@ func selfSigned(key *rsa.PrivateKey, subject pkix.Name, now time.Time) ([]byte, 
 }
 
 func defaultTemplate() Template {
-	id := func() string { return randomFrom("0123456789", 10) }
+	id := func() string { return gateway.RandomFrom(gateway.Digits, 10) }
 	return Template{
-		CardTemplateID: randomFrom("0123456789abcdef", 32),
+		CardTemplateID: gateway.RandomFrom("0123456789abcdef", 32),
 		DurationDays:   30,
 		Objectives: []TemplateObjective{
 			{ObjectiveID: id(), Name: "一周购买三次商品", Count: 3, Unit: "次", Description: "任意商品，每单计一次"},
@@ -262,7 +264,7 @@ func LoadDir(dir string) (Config, error) {
 	if err != nil {
 		return Config{}, err
 	}
-	mcert, err := parseCertificate(b)
+	mcert, err := gateway.ParseCertificate(b)
 	if err != nil {
 		return Config{}, fmt.Errorf("sandbox: merchant certificate: %w", err)
 	}
@@ -271,25 +273,25 @@ func LoadDir(dir string) (Config, error) {
 		return Config{}, errors.New("sandbox: merchant certificate: not an RSA key")
 	}
 	cfg.MerchantPublicKey = pub
-	cfg.MerchantSerial = strings.ToUpper(mcert.SerialNumber.Text(16))
+	cfg.MerchantSerial = gateway.CertificateSerial(mcert)
 
 	if b, err = read(sc.PlatformPrivateKeyFile, "wechatpay_private_key_file"); err != nil {
 		return Config{}, err
 	}
-	if cfg.PlatformKey, err = parsePrivateKey(b); err != nil {
+	if cfg.PlatformKey, err = gateway.ParsePrivateKey(b); err != nil {
 		return Config{}, fmt.Errorf("sandbox: platform key: %w", err)
 	}
 	if cfg.PlatformCertificatePEM, err = read(sc.PlatformCertificateFile, "wechatpay_certificate_file"); err != nil {
 		return Config{}, err
 	}
-	pcert, err := parseCertificate(cfg.PlatformCertificatePEM)
+	pcert, err := gateway.ParseCertificate(cfg.PlatformCertificatePEM)
 	if err != nil {
 		return Config{}, fmt.Errorf("sandbox: platform certificate: %w", err)
 	}
 	if ppub, ok := pcert.PublicKey.(*rsa.PublicKey); !ok || !ppub.Equal(&cfg.PlatformKey.PublicKey) {
 		return Config{}, errors.New("sandbox: the platform certificate is not for the platform key")
 	}
-	cfg.PlatformSerial = strings.ToUpper(pcert.SerialNumber.Text(16))
+	cfg.PlatformSerial = gateway.CertificateSerial(pcert)
 	if b, err = read(sc.APIv3KeyFile, "apiv3_key_file"); err != nil {
 		return Config{}, err
 	}
@@ -319,69 +321,4 @@ func readJSON(path string, v any) error {
 		return fmt.Errorf("sandbox: %s: %w", path, err)
 	}
 	return nil
-}
-
-func parseCertificate(b []byte) (*x509.Certificate, error) {
-	block, _ := pem.Decode(b)
-	if block == nil || block.Type != "CERTIFICATE" {
-		return nil, errors.New("no CERTIFICATE PEM block")
-	}
-	return x509.ParseCertificate(block.Bytes)
-}
-
-func parsePrivateKey(b []byte) (*rsa.PrivateKey, error) {
-	block, _ := pem.Decode(b)
-	if block == nil {
-		return nil, errors.New("no PEM block")
-	}
-	if block.Type == "RSA PRIVATE KEY" {
-		return x509.ParsePKCS1PrivateKey(block.Bytes)
-	}
-	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
-	if err != nil {
-		return nil, err
-	}
-	rk, ok := k.(*rsa.PrivateKey)
-	if !ok {
-		return nil, fmt.Errorf("a %T, want RSA", k)
-	}
-	return rk, nil
-}
-
-// certificatesBody is the body of GET /v3/certificates: each certificate
-// encrypted with the APIv3 key, associated data "certificate".
-func certificatesBody(apiv3Key string, certPEMs ...[]byte) ([]byte, error) {
-	type encrypted struct {
-		Algorithm      string `json:"algorithm"`
-		Nonce          string `json:"nonce"`
-		AssociatedData string `json:"associated_data"`
-		Ciphertext     string `json:"ciphertext"`
-	}
-	type item struct {
-		SerialNo      string    `json:"serial_no"`
-		EffectiveTime string    `json:"effective_time"`
-		ExpireTime    string    `json:"expire_time"`
-		Encrypt       encrypted `json:"encrypt_certificate"`
-	}
-	var list struct {
-		Data []item `json:"data"`
-	}
-	for _, p := range certPEMs {
-		cert, err := parseCertificate(p)
-		if err != nil {
-			return nil, err
-		}
-		nonce := randomString(12)
-		ct, err := seal(apiv3Key, nonce, "certificate", p)
-		if err != nil {
-			return nil, err
-		}
-		list.Data = append(list.Data, item{
-			SerialNo:      strings.ToUpper(cert.SerialNumber.Text(16)),
-			EffectiveTime: cert.NotBefore.In(beijing).Format(time.RFC3339),
-			ExpireTime:    cert.NotAfter.In(beijing).Format(time.RFC3339),
-			Encrypt:       encrypted{Algorithm: "AEAD_AES_256_GCM", Nonce: nonce, AssociatedData: "certificate", Ciphertext: ct},
-		})
-	}
-	return json.Marshal(list)
 }

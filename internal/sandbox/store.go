@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/wxpaygen/wxpaygen/internal/gateway"
 )
 
 // Card states. statePending is the sandbox's own: a card prepared with
@@ -22,9 +24,7 @@ const (
 // Beijing offset, like the documented examples.
 const timeLayout = "2006-01-02T15:04:05.000Z07:00"
 
-var beijing = time.FixedZone("CST", 8*3600)
-
-func formatTime(t time.Time) string { return t.In(beijing).Format(timeLayout) }
+func formatTime(t time.Time) string { return t.In(gateway.Beijing).Format(timeLayout) }
 
 // Template is the card template (先享卡模板) every card of the sandbox uses;
 // template.json holds it.
@@ -231,16 +231,16 @@ func (s *store) load(cards []*card) {
 }
 
 // notFound is the answer for an unknown (or not yet claimed) card.
-func notFound(code string, pending bool) *apiError {
+func notFound(code string, pending bool) *gateway.Error {
 	msg := "先享卡不存在：" + code
 	if pending {
 		msg = "用户尚未领取该先享卡：" + code
 	}
-	return &apiError{Status: http.StatusNotFound, Code: "RESOURCE_NOT_EXISTS", Message: msg}
+	return &gateway.Error{Status: http.StatusNotFound, Code: "RESOURCE_NOT_EXISTS", Message: msg}
 }
 
 // claimed returns the claimed card code, or the 404 answer. Caller holds mu.
-func (s *store) claimed(code string) (*card, *apiError) {
+func (s *store) claimed(code string) (*card, *gateway.Error) {
 	c := s.cards[code]
 	if c == nil {
 		return nil, notFound(code, false)
