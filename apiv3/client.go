@@ -1,6 +1,7 @@
 package apiv3
 
 import (
+	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -158,13 +159,29 @@ func isLoopback(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func defaultHTTPClient() *http.Client {
+func defaultHTTPClient() *http.Client { return newHTTPClient(defaultTimeout) }
+
+// newHTTPClient is the default client with an exchange timeout: the answer
+// to a request must have been read within timeout of sending it. The bound
+// is a read deadline set on the connection whenever a request is written
+// (deadlineConn), not http.Client.Timeout, which costs 10 allocations per
+// call, or Transport.ResponseHeaderTimeout, 4 more. HTTP/2 is off so that
+// one connection carries one exchange at a time and the deadline is exact.
+func newHTTPClient(timeout time.Duration) *http.Client {
 	t := http.DefaultTransport.(*http.Transport).Clone()
+	dialer := &net.Dialer{Timeout: defaultDialTimeout, KeepAlive: 30 * time.Second}
 	// A host that does not answer fails over to the backup within
 	// defaultDialTimeout instead of the transport's 30 s.
-	t.DialContext = (&net.Dialer{Timeout: defaultDialTimeout, KeepAlive: 30 * time.Second}).DialContext
+	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		conn, err := dialer.DialContext(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		return &deadlineConn{Conn: conn, timeout: timeout}, nil
+	}
+	t.ForceAttemptHTTP2 = false
+	t.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
 	t.TLSHandshakeTimeout = 10 * time.Second
-	t.ResponseHeaderTimeout = defaultTimeout
 	t.ExpectContinueTimeout = time.Second
 	t.IdleConnTimeout = 90 * time.Second
 	t.MaxIdleConnsPerHost = 16
@@ -173,12 +190,27 @@ func defaultHTTPClient() *http.Client {
 	}
 	t.TLSClientConfig.MinVersion = tls.VersionTLS12
 	return &http.Client{
-		Timeout:   defaultTimeout,
 		Transport: t,
 		// A redirect would send the request to a path it was not signed
 		// for; WeChat Pay does not redirect, so return the 3xx as an error.
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 	}
+}
+
+// deadlineConn gives every exchange on a connection a deadline: writing (a
+// request, or the TLS handshake) sets the read deadline timeout ahead, so a
+// server that stops answering fails the attempt. An idle pooled connection
+// is closed when its deadline passes; the next call dials again.
+type deadlineConn struct {
+	net.Conn
+	timeout time.Duration
+}
+
+func (c *deadlineConn) Write(b []byte) (int, error) {
+	if err := c.Conn.SetReadDeadline(time.Now().Add(c.timeout)); err != nil {
+		return 0, err
+	}
+	return c.Conn.Write(b)
 }
 
 func userAgent(product string) string {

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -215,7 +216,7 @@ func TestNewClientOptions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.httpClient == nil || d.httpClient.Timeout != defaultTimeout || d.httpClient.CheckRedirect == nil {
+	if d.httpClient == nil || d.httpClient.CheckRedirect == nil {
 		t.Errorf("default http client = %+v", d.httpClient)
 	}
 	if d.settings.clock == nil || d.settings.maxSkew != DefaultMaxSkew || d.settings.maxBodyBytes != 8<<20 {
@@ -438,4 +439,45 @@ func mustParse(t *testing.T, s string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// TestDefaultClientTimesOutAStalledAnswer: the default client's exchange
+// deadline fails an attempt whose answer never comes, and a slow but
+// complete answer within the deadline is fine.
+func TestDefaultClientTimesOutAStalledAnswer(t *testing.T) {
+	stall := make(chan struct{})
+	defer close(stall)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			time.Sleep(50 * time.Millisecond)
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
+		select {
+		case <-stall:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	hc := newHTTPClient(300 * time.Millisecond)
+	resp, err := hc.Get(srv.URL + "/slow")
+	if err != nil {
+		t.Fatalf("slow answer within the deadline: %v", err)
+	}
+	resp.Body.Close()
+	start := time.Now()
+	_, err = hc.Get(srv.URL + "/stall")
+	var ne net.Error
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("stalled answer: err = %v, want a timeout", err)
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Errorf("timed out after %v", d)
+	}
+	// The pool recovers: the next exchange works.
+	resp, err = hc.Get(srv.URL + "/slow")
+	if err != nil {
+		t.Fatalf("after a timeout: %v", err)
+	}
+	resp.Body.Close()
 }
