@@ -30,6 +30,7 @@ import (
 
 var (
 	benchCopies  = flag.String("bench.copies", "10,100,1000", "comma-separated sizes (copies of discount-card.yaml) for BenchmarkGenerate")
+	benchStages  = flag.Int("bench.stages", 100, "size (copies) for BenchmarkStages")
 	benchExclude = flag.String("bench.exclude", "", "comma-separated bundled spec files to leave out of the synthetic specs")
 )
 
@@ -98,6 +99,7 @@ func BenchmarkGenerate(b *testing.B) {
 			runtime.GC()
 			runtime.ReadMemStats(&before)
 			out := 0
+			cpu0 := processCPU()
 			b.ResetTimer()
 			for b.Loop() {
 				files, list, err := Generate(Options{Spec: s.dir, Package: "wechatpay"})
@@ -110,18 +112,22 @@ func BenchmarkGenerate(b *testing.B) {
 				}
 			}
 			b.StopTimer()
+			cpu := processCPU() - cpu0
 			runtime.ReadMemStats(&after)
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/ops, "ns/operation")
 			b.ReportMetric(float64(after.TotalAlloc-before.TotalAlloc)/float64(b.N)/ops, "B/operation")
 			b.ReportMetric(float64(out)/ops, "bytes-out/operation")
+			if cpu0 >= 0 {
+				b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
+			}
 		})
 	}
 }
 
 // BenchmarkStages times each stage of Generate on its own on the 100-copy
-// spec, to say where generation time goes.
+// spec (-bench.stages), to say where generation time goes.
 func BenchmarkStages(b *testing.B) {
-	s := writeSynth(b, 100)
+	s := writeSynth(b, *benchStages)
 	spec, err := load.Load(s.dir)
 	if err != nil {
 		b.Fatal(err)
@@ -223,6 +229,34 @@ func BenchmarkBuildGenerated(b *testing.B) {
 	b.ReportMetric(float64(lines)/ops, "lines/operation")
 	b.ReportMetric(float64(code)/ops, "code-lines/operation")
 	b.ReportMetric(float64(lines), "lines")
+}
+
+// processCPU is the user+system CPU time of this process so far (Linux:
+// /proc/self/stat, 10 ms resolution), or -1 elsewhere. Wall time depends on
+// what else the machine runs; CPU time much less.
+func processCPU() time.Duration {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return -1
+	}
+	// Fields after the command name (which is in parentheses): state is
+	// field 3; utime and stime are fields 14 and 15, in clock ticks (100/s).
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return -1
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return -1
+	}
+	var ut, st int64
+	if _, err := fmt.Sscan(f[11], &ut); err != nil {
+		return -1
+	}
+	if _, err := fmt.Sscan(f[12], &st); err != nil {
+		return -1
+	}
+	return time.Duration(ut+st) * 10 * time.Millisecond
 }
 
 // countLines returns the number of lines of Go source and of those that are
