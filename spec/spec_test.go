@@ -3,13 +3,16 @@ package spec
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io/fs"
+	"maps"
 	"net/http"
 	"regexp"
 	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -105,6 +108,54 @@ func TestServers(t *testing.T) {
 		}
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: servers %v, want %v (primary first)", name, got, want)
+		}
+	}
+}
+
+// Every operation of every file has an operationId (unique across files: they are merged into one
+// package), a summary and a description; no method and path is defined by two files; and a
+// callback operation of any file answers a Notification the way TestCallbacks pins for
+// discount-card (event type unique across files).
+func TestOperationsEveryFile(t *testing.T) {
+	ids, routes, events := map[string]string{}, map[string]string{}, map[string]string{}
+	docs := load(t)
+	for _, name := range slices.Sorted(maps.Keys(docs)) {
+		doc := docs[name]
+		if len(operations(doc)) == 0 {
+			t.Errorf("%s: no operations", name)
+		}
+		for _, o := range operations(doc) {
+			where := name + ": " + o.where
+			if o.op.OperationID == "" || o.op.Summary == "" || o.op.Description == "" {
+				t.Errorf("%s: needs an operationId, a summary and a description", where)
+			}
+			if prev, ok := ids[o.op.OperationID]; ok && o.op.OperationID != "" {
+				t.Errorf("%s: operationId %s is also used in %s", where, o.op.OperationID, prev)
+			}
+			ids[o.op.OperationID] = where
+			if !o.callback {
+				if prev, ok := routes[o.where]; ok {
+					t.Errorf("%s: also defined in %s", where, prev)
+				}
+				routes[o.where] = name
+				if len(o.op.Responses.Map()) == 0 || o.op.Responses.Default() != nil {
+					t.Errorf("%s: needs explicit responses and no default", where)
+				}
+				continue
+			}
+			event, _ := o.op.Extensions["x-wechatpay-event-type"].(string)
+			if prev, ok := events[event]; ok {
+				t.Errorf("%s: event type %s is also handled by %s", where, event, prev)
+			}
+			events[event] = where
+			if o.op.RequestBody == nil || o.op.RequestBody.Value == nil {
+				t.Errorf("%s: no request body", where)
+			} else if mt := o.op.RequestBody.Value.Content.Get("application/json"); mt == nil || mt.Schema == nil || mt.Schema.Ref != "#/components/schemas/Notification" {
+				t.Errorf("%s: request body is not #/components/schemas/Notification", where)
+			}
+			if r := o.op.Responses.Value("204"); r == nil || len(r.Value.Content) != 0 {
+				t.Errorf("%s: needs a 204 without body", where)
+			}
 		}
 	}
 }
@@ -399,7 +450,12 @@ func TestErrorResponses(t *testing.T) {
 		if mt := errResp.Value.Content.Get("application/json"); mt == nil || mt.Schema.Ref != "#/components/schemas/ErrorResponse" {
 			t.Errorf("%s: Error response body is not ErrorResponse", name)
 		}
-		s := doc.Components.Schemas["ErrorResponse"].Value
+		ref := doc.Components.Schemas["ErrorResponse"]
+		if ref == nil || ref.Value == nil {
+			t.Errorf("%s: components/schemas/ErrorResponse missing", name)
+			continue
+		}
+		s := ref.Value
 		if !slices.Equal(s.Required, []string{"code", "message"}) {
 			t.Errorf("%s: ErrorResponse required %v, want [code message]", name, s.Required)
 		}
@@ -551,19 +607,80 @@ func TestFieldRules(t *testing.T) {
 			t.Errorf("Card.%s must stay optional (sources disagree)", name)
 		}
 	}
-	// Every date-time is a string of at most 32 characters; every enum value is explained.
-	for name, s := range doc.Components.Schemas {
-		walk(s.Value, name, map[*openapi3.Schema]bool{}, func(where string, s *openapi3.Schema) {
-			if s.Format == "date-time" && (s.MaxLength == nil || *s.MaxLength != 32) {
-				t.Errorf("%s: date-time without maxLength 32", where)
+}
+
+// Rules for every schema of every file, inline ones included: a date-time is a string of at most 32
+// characters; every enum value is explained in the description.
+func TestSchemaRules(t *testing.T) {
+	for name, doc := range load(t) {
+		seen := map[*openapi3.Schema]bool{}
+		for _, r := range schemaRoots(doc) {
+			walk(r.schema, name+": "+r.where, seen, func(where string, s *openapi3.Schema) {
+				if s.Format == "date-time" && (!s.Type.Is(openapi3.TypeString) || s.MaxLength == nil || *s.MaxLength != 32) {
+					t.Errorf("%s: date-time that is not a string of maxLength 32", where)
+				}
+				for _, v := range s.Enum {
+					if !strings.Contains(s.Description, fmt.Sprintf("- `%v`: ", v)) {
+						t.Errorf("%s: enum value %v not described as \"- `%v`: ...\"", where, v, v)
+					}
+				}
+			})
+		}
+	}
+}
+
+// root is a schema where a walk starts.
+type root struct {
+	where  string
+	schema *openapi3.Schema
+}
+
+// schemaRoots lists the component schemas and parameters, then the schemas of the parameters and
+// bodies of every operation (callbacks included), so that inline schemas are walked too.
+func schemaRoots(doc *openapi3.T) []root {
+	var roots []root
+	c := doc.Components
+	if c == nil {
+		c = &openapi3.Components{}
+	}
+	for _, n := range slices.Sorted(maps.Keys(c.Schemas)) {
+		roots = append(roots, root{n, c.Schemas[n].Value})
+	}
+	for _, n := range slices.Sorted(maps.Keys(c.Parameters)) {
+		if p := c.Parameters[n].Value; p.Schema != nil {
+			roots = append(roots, root{"parameter " + n, p.Schema.Value})
+		}
+	}
+	for _, path := range doc.Paths.InMatchingOrder() {
+		for _, p := range doc.Paths.Value(path).Parameters {
+			if p.Value.Schema != nil {
+				roots = append(roots, root{path + " parameter " + p.Value.Name, p.Value.Schema.Value})
 			}
-			for _, v := range s.Enum {
-				if !strings.Contains(s.Description, "- `"+v.(string)+"`: ") {
-					t.Errorf("%s: enum value %v not described as \"- `%v`: ...\"", where, v, v)
+		}
+	}
+	for _, o := range operations(doc) {
+		for _, p := range o.op.Parameters {
+			if p.Value.Schema != nil {
+				roots = append(roots, root{o.where + " parameter " + p.Value.Name, p.Value.Schema.Value})
+			}
+		}
+		if o.op.RequestBody != nil {
+			for _, ct := range slices.Sorted(maps.Keys(o.op.RequestBody.Value.Content)) {
+				if mt := o.op.RequestBody.Value.Content[ct]; mt.Schema != nil {
+					roots = append(roots, root{o.where + " request " + ct, mt.Schema.Value})
 				}
 			}
-		})
+		}
+		for _, code := range slices.Sorted(maps.Keys(o.op.Responses.Map())) {
+			c := o.op.Responses.Value(code).Value.Content
+			for _, ct := range slices.Sorted(maps.Keys(c)) {
+				if mt := c[ct]; mt.Schema != nil {
+					roots = append(roots, root{o.where + " response " + code + " " + ct, mt.Schema.Value})
+				}
+			}
+		}
 	}
+	return roots
 }
 
 func walk(s *openapi3.Schema, where string, seen map[*openapi3.Schema]bool, f func(string, *openapi3.Schema)) {
@@ -578,23 +695,168 @@ func walk(s *openapi3.Schema, where string, seen map[*openapi3.Schema]bool, f fu
 	if s.Items != nil {
 		walk(s.Items.Value, where+"[]", seen, f)
 	}
+	if ap := s.AdditionalProperties.Schema; ap != nil {
+		walk(ap.Value, where+"{}", seen, f)
+	}
+	for kind, list := range map[string]openapi3.SchemaRefs{"allOf": s.AllOf, "oneOf": s.OneOf, "anyOf": s.AnyOf} {
+		for i, x := range list {
+			walk(x.Value, fmt.Sprintf("%s(%s %d)", where, kind, i), seen, f)
+		}
+	}
+	if s.Not != nil {
+		walk(s.Not.Value, where+"(not)", seen, f)
+	}
 }
 
-// Only the extensions of DESIGN.md's table appear (and no x-go-*, which is for users' own specs).
+// specExtensions are the extensions of DESIGN.md's table a spec file of ours may carry (not x-go-*,
+// which is for users' own specs).
+var specExtensions = []string{
+	"x-wechatpay-idempotent", "x-wechatpay-unsigned-response", "x-wechatpay-offline-since",
+	"x-wechatpay-event-type", "x-wechatpay-resource", "x-wechatpay-sign-part", "x-wechatpay-sensitive",
+}
+
+// Every file carries only the extensions of DESIGN.md's table, each where it means something and
+// with a value of the right kind: the generator would silently ignore a misplaced one.
 func TestExtensions(t *testing.T) {
-	known := []string{"x-wechatpay-idempotent", "x-wechatpay-event-type", "x-wechatpay-resource", "x-wechatpay-offline-since"}
-	re := regexp.MustCompile(`(?m)^\s*(x-[A-Za-z0-9-]+):`)
-	for _, name := range []string{"discount-card.yaml", "certificates.yaml"} {
+	for name, doc := range load(t) {
 		data, err := FS.ReadFile(name)
 		if err != nil {
 			t.Fatal(err)
 		}
+		for _, p := range extensionProblems(name, data, doc) {
+			t.Error(p)
+		}
+	}
+}
+
+// The check itself finds each kind of mistake.
+func TestExtensionProblemsFound(t *testing.T) {
+	const bad = `openapi: 3.0.3
+info: {title: t, version: '1'}
+paths:
+  /v3/a:
+    get:
+      x-wechatpay-idempotent: true
+      x-wechatpay-offline-since: '2020-03-26'
+      parameters:
+        - {name: q, in: query, x-wechatpay-sensitive: true, schema: {type: string}}
+      responses:
+        '200': {description: ok}
+    post:
+      x-go-name: Make
+      x-wechatpay-unsigned-response: 'yes'
+      requestBody:
+        x-wechatpay-sign-part: meta
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                n: {type: integer, x-wechatpay-sensitive: true}
+      responses:
+        '200': {description: ok}
+`
+	doc, err := openapi3.NewLoader().LoadFromData([]byte(bad))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Join(extensionProblems("bad.yaml", []byte(bad), doc), "\n")
+	for _, want := range []string{
+		"bad.yaml: GET /v3/a: x-wechatpay-idempotent on a GET",
+		"bad.yaml: GET /v3/a: x-wechatpay-offline-since 2020-03-26: want a YYYY-MM-DD date on a deprecated operation",
+		"bad.yaml: unexpected extension x-go-name",
+		"bad.yaml: POST /v3/a: x-wechatpay-unsigned-response: yes, want true",
+		"bad.yaml: POST /v3/a: x-wechatpay-sign-part meta: want the name of a required part of a multipart/form-data body",
+		"bad.yaml: POST /v3/a request application/json.n: x-wechatpay-sensitive true: want true on a string",
+		"bad.yaml: x-wechatpay-sensitive written 2 times, 1 of them where it applies",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("problem %q not found in:\n%s", want, got)
+		}
+	}
+}
+
+// extensionProblems lists what is wrong with the extensions of one spec file.
+func extensionProblems(name string, data []byte, doc *openapi3.T) []string {
+	var problems []string
+	errorf := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	// A key in block style (at the start of a line, maybe after "- ") or in flow style (after "{" or ",").
+	re := regexp.MustCompile(`(?m)(?:^\s*(?:- )?|[{,]\s*)(x-[A-Za-z0-9-]+)\s*:`)
+	{
+		written := map[string]int{}
 		for _, m := range re.FindAllStringSubmatch(string(data), -1) {
-			if !slices.Contains(known, m[1]) {
-				t.Errorf("%s: unexpected extension %s", name, m[1])
+			if !slices.Contains(specExtensions, m[1]) {
+				errorf("%s: unexpected extension %s", name, m[1])
+			}
+			written[m[1]]++
+		}
+		placed := map[string]int{} // occurrences found where the extension applies
+		for _, o := range operations(doc) {
+			where := name + ": " + o.where
+			for k, v := range o.op.Extensions {
+				placed[k]++
+				switch k {
+				case "x-wechatpay-idempotent", "x-wechatpay-unsigned-response":
+					if v != true || o.callback {
+						errorf("%s: %s: %v, want true on an operation of a path", where, k, v)
+					}
+					if k == "x-wechatpay-idempotent" && strings.HasPrefix(o.where, http.MethodGet+" ") {
+						errorf("%s: %s on a GET, which is idempotent anyway", where, k)
+					}
+				case "x-wechatpay-offline-since":
+					s, _ := v.(string)
+					if _, err := time.Parse(time.DateOnly, s); err != nil || !o.op.Deprecated || o.callback {
+						errorf("%s: %s %v: want a YYYY-MM-DD date on a deprecated operation", where, k, v)
+					}
+				case "x-wechatpay-event-type", "x-wechatpay-resource":
+					if s, _ := v.(string); s == "" || !o.callback {
+						errorf("%s: %s %v: want a string on a callback operation", where, k, v)
+					}
+				default:
+					placed[k]--
+				}
+			}
+			if o.callback {
+				event, _ := o.op.Extensions["x-wechatpay-event-type"].(string)
+				res, _ := o.op.Extensions["x-wechatpay-resource"].(string)
+				if s := doc.Components.Schemas[strings.TrimPrefix(res, "#/components/schemas/")]; event == "" || !strings.HasPrefix(res, "#/components/schemas/") || s == nil {
+					errorf("%s: a callback needs x-wechatpay-event-type and an x-wechatpay-resource naming a component schema (got %q, %q)", where, event, res)
+				}
+			}
+			if o.op.RequestBody == nil {
+				continue
+			}
+			body := o.op.RequestBody.Value
+			if v, ok := body.Extensions["x-wechatpay-sign-part"]; ok {
+				placed["x-wechatpay-sign-part"]++
+				part, _ := v.(string)
+				mt := body.Content.Get("multipart/form-data")
+				if mt == nil || len(body.Content) != 1 || mt.Schema == nil || mt.Schema.Value.Properties[part] == nil || !slices.Contains(mt.Schema.Value.Required, part) {
+					errorf("%s: x-wechatpay-sign-part %v: want the name of a required part of a multipart/form-data body", where, v)
+				} else if !mt.Schema.Value.Properties[part].Value.Type.Is(openapi3.TypeObject) {
+					errorf("%s: x-wechatpay-sign-part %s: the signed part must be a JSON object", where, part)
+				}
+			}
+		}
+		seen := map[*openapi3.Schema]bool{}
+		for _, r := range schemaRoots(doc) {
+			walk(r.schema, name+": "+r.where, seen, func(where string, s *openapi3.Schema) {
+				if v, ok := s.Extensions["x-wechatpay-sensitive"]; ok {
+					placed["x-wechatpay-sensitive"]++
+					if v != true || !s.Type.Is(openapi3.TypeString) {
+						errorf("%s: x-wechatpay-sensitive %v: want true on a string", where, v)
+					}
+				}
+			})
+		}
+		for k, n := range written {
+			if slices.Contains(specExtensions, k) && placed[k] != n {
+				errorf("%s: %s written %d times, %d of them where it applies", name, k, n, placed[k])
 			}
 		}
 	}
+	slices.Sort(problems)
+	return problems
 }
 
 // Every request and response body has a full example that its schema accepts, so examples used by
