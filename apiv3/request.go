@@ -7,10 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 )
@@ -34,6 +36,11 @@ type Request struct {
 	// UnsignedResponse marks x-wechatpay-unsigned-response operations: their
 	// success responses carry no signature and are not verified.
 	UnsignedResponse bool
+	// DecodeStatus, when non-zero, is the only status whose body Do decodes
+	// into out: an operation with several 2xx answers has a typed body for
+	// one of them, and the others (a 202 whose body may be anything) are
+	// returned undecoded in Response.Body.
+	DecodeStatus int
 	// Digest, when set, is what the downloaded bytes of an unsigned response
 	// must hash to (download.go); a mismatch is an error wrapping
 	// ErrDigestMismatch.
@@ -93,7 +100,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...CallOption
 	if err := checkDigest(r, res); err != nil {
 		return res, err
 	}
-	if out != nil && len(res.Body) > 0 {
+	if out != nil && len(res.Body) > 0 && (r.DecodeStatus == 0 || r.DecodeStatus == res.StatusCode) {
 		if err := json.Unmarshal(res.Body, out); err != nil {
 			return res, fmt.Errorf("apiv3: decoding the response to %s %s (Request-ID %q): %w", p.method, p.name(), res.RequestID, err)
 		}
@@ -136,6 +143,9 @@ func (c *Client) prepare(r *Request, cs *callSettings) (*prepared, error) {
 		if strings.EqualFold(k, "Authorization") {
 			return nil, errors.New("apiv3: Request.Header must not set Authorization")
 		}
+	}
+	if err := checkHeaderValues(r.Header); err != nil {
+		return nil, err
 	}
 	for _, h := range cs.header {
 		if strings.EqualFold(h.key, "Authorization") {
@@ -296,3 +306,28 @@ func (c *Client) send(ctx context.Context, host *url.URL, p *prepared, cs *callS
 	}
 	return res, false, nil
 }
+
+// checkHeaderValues refuses header parameters with control characters (a
+// CR or LF could inject a header), as a validation error naming the header,
+// before anything is signed or sent.
+func checkHeaderValues(h http.Header) error {
+	var v *Validator
+	for _, k := range slices.Sorted(maps.Keys(h)) {
+		for _, val := range h[k] {
+			if strings.ContainsFunc(val, isControl) {
+				if v == nil {
+					v = &Validator{In: "header"}
+				}
+				v.Add(k, "pattern", "must not contain control characters (CR, LF, ...)")
+				break
+			}
+		}
+	}
+	if v == nil {
+		return nil
+	}
+	return v.Err()
+}
+
+// isControl is a C0 control character other than horizontal tab, or DEL.
+func isControl(r rune) bool { return r < 0x20 && r != '\t' || r == 0x7f }

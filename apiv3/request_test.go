@@ -584,3 +584,23 @@ func BenchmarkDoClientOnly(b *testing.B) {
 		}
 	}
 }
+
+// TestHeaderParamsWithControlCharactersAreRefused: a CR or LF in a header
+// parameter could inject a header; it is a validation error naming the
+// header, before anything is sent.
+func TestHeaderParamsWithControlCharactersAreRefused(t *testing.T) {
+	c, err := NewClient(testConfig("https://api.mch.weixin.qq.com"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"a\r\nX-Injected: 1", "a\nb", "a\x00b", "a\x7fb"} {
+		_, err := c.NewRequest(context.Background(), &Request{Method: "GET", Path: "/v3/x", Header: http.Header{"Wechatpay-Foo": {v}}})
+		var ve *ValidationError
+		if !errors.As(err, &ve) || ve.Violations[0].In != "header" || ve.Violations[0].Field != "Wechatpay-Foo" {
+			t.Errorf("%q: %v, want a header validation error", v, err)
+		}
+	}
+	if _, err := c.NewRequest(context.Background(), &Request{Method: "GET", Path: "/v3/x", Header: http.Header{"X-Tab": {"a\tb"}}}); err != nil {
+		t.Errorf("a tab is a legal header character: %v", err)
+	}
+}

@@ -93,6 +93,10 @@ func requestFields(op *model.Operation) jen.Dict {
 	if op.UnsignedResponse {
 		d[jen.Id("UnsignedResponse")] = jen.True()
 	}
+	if len(op.Statuses) > 1 && op.Response != nil {
+		// Other 2xx answers return a nil body: never decode theirs.
+		d[jen.Id("DecodeStatus")] = jen.Lit(op.Status)
+	}
 	return d
 }
 

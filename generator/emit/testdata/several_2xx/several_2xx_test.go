@@ -60,3 +60,15 @@ func Test202BodyNotDecoded(t *testing.T) {
 		t.Errorf("202 with body: %+v %+v %v", out, resp, err)
 	}
 }
+
+// A 202 whose body is not JSON, or not the 200 schema, is not decoded at all:
+// no decode error for a status whose body the spec does not type.
+func Test202BodyOfAnotherShape(t *testing.T) {
+	for _, body := range []string{"accepted, try later", `["not","an","object"]`} {
+		c := newClient(t, http.StatusAccepted, body)
+		out, resp, err := c.V3.Jobs.Post(context.Background(), &Job{Name: "n"})
+		if err != nil || out != nil || resp.StatusCode != http.StatusAccepted || string(resp.Body) != body {
+			t.Errorf("202 with %q: %+v %+v %v", body, out, resp, err)
+		}
+	}
+}
