@@ -11,6 +11,7 @@ package generator
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/wxpaygen/wxpaygen/generator/diag"
 	"github.com/wxpaygen/wxpaygen/generator/docs"
@@ -70,13 +71,29 @@ func generate(opts Options) (Files, diag.List, error) {
 	if err := list.Err(); err != nil {
 		return nil, list, err
 	}
+	// emit and docs only read the model: the docs are rendered beside emit,
+	// on the other core. A panic there is handed back to this goroutine so
+	// that Generate's recover reports it.
+	var (
+		pages     map[string][]byte
+		docsErr   error
+		docsPanic any
+		wg        sync.WaitGroup
+	)
+	wg.Go(func() {
+		defer func() { docsPanic = recover() }()
+		pages, docsErr = docs.Render(api, opts.Package)
+	})
 	out, err := emit.Go(api, opts.Package)
+	wg.Wait()
+	if docsPanic != nil {
+		panic(docsPanic)
+	}
 	if err != nil {
 		return nil, list, fmt.Errorf("emit: %w", err)
 	}
-	pages, err := docs.Render(api, opts.Package)
-	if err != nil {
-		return nil, list, fmt.Errorf("docs: %w", err)
+	if docsErr != nil {
+		return nil, list, fmt.Errorf("docs: %w", docsErr)
 	}
 	files := Files(out)
 	for name, b := range pages {
