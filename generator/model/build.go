@@ -92,10 +92,14 @@ func pointer(base string, tokens ...string) string {
 	sb.WriteString(base)
 	for _, t := range tokens {
 		sb.WriteByte('/')
-		sb.WriteString(strings.NewReplacer("~", "~0", "/", "~1").Replace(t))
+		sb.WriteString(pointerEscaper.Replace(t))
 	}
 	return sb.String()
 }
+
+// pointerEscaper escapes a JSON Pointer token (RFC 6901). Built once: a
+// Replacer per token was a third of everything the generator allocated.
+var pointerEscaper = strings.NewReplacer("~", "~0", "/", "~1")
 
 // pos locates an element by its Origin and pointer.
 func (b *builder) pos(o *openapi3.Origin, ptr string) diag.Position {
