@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/dave/jennifer/jen"
 
@@ -37,17 +38,34 @@ func Go(api *model.API, pkg string) (map[string][]byte, error) {
 		{"notifications.gen.go", genNotificationsFile},
 		{"sensitive.gen.go", genSensitiveFile},
 	}
+	// The files only read the model, so they are built and rendered (gofmt
+	// being most of the cost) concurrently; a panic in one is handed back
+	// as that file's error.
+	srcs := make([][]byte, len(gens))
+	errs := make([]error, len(gens))
+	var wg sync.WaitGroup
+	for i, g := range gens {
+		wg.Go(func() {
+			defer func() {
+				if r := recover(); r != nil {
+					errs[i] = fmt.Errorf("%s: internal error: %v", g.name, r)
+				}
+			}()
+			f := newFile(api, pkg)
+			if g.gen(f, api) {
+				srcs[i], errs[i] = render(g.name, f)
+			}
+		})
+	}
+	wg.Wait()
 	out := map[string][]byte{}
-	for _, g := range gens {
-		f := newFile(api, pkg)
-		if !g.gen(f, api) {
-			continue
+	for i, g := range gens {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		src, err := render(g.name, f)
-		if err != nil {
-			return nil, err
+		if srcs[i] != nil {
+			out[g.name] = srcs[i]
 		}
-		out[g.name] = src
 	}
 	return out, nil
 }
