@@ -46,8 +46,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v4"
@@ -77,18 +79,29 @@ func Load(path string) (*Spec, error) {
 		pre.walk(filepath.Join(s.Dir, filepath.FromSlash(f)))
 	}
 	diags = append(diags, pre.diags...)
+	// Files load and validate independently: one goroutine per core, the
+	// diagnostics gathered in file order so that output stays deterministic.
+	perFile := make([]diag.List, len(s.Files))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
 	for i, f := range s.Files {
 		abs := filepath.Join(s.Dir, filepath.FromSlash(f))
 		if !pre.closureOK(abs) {
 			continue // its problems are reported already, kin-openapi would only repeat the first
 		}
-		doc, ds := s.loadOne(abs)
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			doc, ds := s.loadOne(abs)
+			if doc != nil {
+				ds = append(ds, s.validate(doc, f)...)
+			}
+			docs[i], perFile[i] = doc, ds
+		})
+	}
+	wg.Wait()
+	for _, ds := range perFile {
 		diags = append(diags, ds...)
-		if doc == nil {
-			continue
-		}
-		diags = append(diags, s.validate(doc, f)...)
-		docs[i] = doc
 	}
 	var merged diag.List
 	s.Doc, merged = s.merge(docs)
