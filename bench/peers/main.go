@@ -42,6 +42,18 @@ const (
 	ogen        = "github.com/ogen-go/ogen/cmd/ogen@v1.24.0"
 )
 
+// oapiConfig asks oapi-codegen for types and a client. The suffix is needed
+// for the bundled spec: without it the response wrapper of operation
+// uploadImage and the component schema UploadImageResponse get one name and
+// the output does not compile.
+const oapiConfig = `package: api
+generate:
+  models: true
+  client: true
+output-options:
+  response-type-suffix: Resp
+`
+
 // ogenConfig asks ogen for what wxpaygen makes: a client that validates its
 // requests, no server, no OpenTelemetry; operations ogen cannot generate are
 // skipped (and counted) instead of failing the whole run.
@@ -103,6 +115,7 @@ func main() {
 	run(work, env, "go", "install", oapiCodegen)
 	run(work, env, "go", "install", ogen)
 	check(os.WriteFile(filepath.Join(work, "ogen.yml"), []byte(ogenConfig), 0o644))
+	check(os.WriteFile(filepath.Join(work, "oapi-codegen.yml"), []byte(oapiConfig), 0o644))
 
 	gens := []generator{
 		{
@@ -115,7 +128,7 @@ func main() {
 		{
 			name: "oapi-codegen",
 			args: func(b, spec, out string) []string {
-				return []string{b, "-generate", "types,client", "-package", "api", "-o", filepath.Join(out, "api.gen.go"), spec}
+				return []string{b, "-config", filepath.Join(work, "oapi-codegen.yml"), "-o", filepath.Join(out, "api.gen.go"), spec}
 			},
 			module: self, outRoot: filepath.Join(self, "testdata", "work"),
 		},
