@@ -142,8 +142,10 @@ func main() {
 	}
 	gens = slices.DeleteFunc(gens, func(g generator) bool { return !slices.Contains(strings.Split(*only, ","), g.name) })
 	if !*keep {
-		defer os.RemoveAll(filepath.Join(root, "bench", "testdata", "work"))
-		defer os.RemoveAll(filepath.Join(self, "testdata", "work"))
+		for _, dir := range []string{filepath.Join(root, "bench", "testdata"), filepath.Join(self, "testdata")} {
+			defer os.Remove(dir) // only when empty
+			defer os.RemoveAll(filepath.Join(dir, "work"))
+		}
 	}
 
 	sizes := ints(*copies)
