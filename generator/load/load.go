@@ -75,8 +75,13 @@ func Load(path string) (*Spec, error) {
 	}
 	docs := make([]*openapi3.T, len(s.Files))
 	pre := newPrepass(s)
-	for _, f := range s.Files {
-		pre.walk(filepath.Join(s.Dir, filepath.FromSlash(f)))
+	abs := make([]string, len(s.Files))
+	for i, f := range s.Files {
+		abs[i] = filepath.Join(s.Dir, filepath.FromSlash(f))
+	}
+	pre.parseAll(abs) // the YAML of every file, on every core
+	for _, a := range abs {
+		pre.walk(a)
 	}
 	diags = append(diags, pre.diags...)
 	// Files load and validate independently: one goroutine per core, the

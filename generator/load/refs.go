@@ -7,9 +7,11 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"go.yaml.in/yaml/v4"
@@ -84,38 +86,77 @@ func lineOf(msg string) int {
 // and reports what kin-openapi would either stop at (the first broken $ref)
 // or report without a position (syntax errors, null path items).
 type prepass struct {
-	s     *Spec
-	files map[string]*yamlFile // by absolute path
-	diags diag.List
+	s      *Spec
+	files  map[string]*yamlFile // by absolute path
+	parsed map[string]*yamlFile // parsed ahead by parseAll, not walked yet
+	diags  diag.List
 }
 
 type yamlFile struct {
 	root *yaml.Node // the document's content node; nil when unreadable
 	ok   bool       // no problem found in this file itself
 	deps []string   // absolute paths of the files its refs point to
+
+	readDiags diag.List // problems reading or parsing it, until parse reports them
 }
 
 func newPrepass(s *Spec) *prepass {
 	return &prepass{s: s, files: map[string]*yamlFile{}}
 }
 
-// parse reads and parses a file once.
+// parse reads and parses a file once (or takes it from parseAll).
 func (p *prepass) parse(abs string) *yamlFile {
 	if f, ok := p.files[abs]; ok {
 		return f
 	}
-	f := &yamlFile{ok: true}
+	f, ok := p.parsed[abs]
+	if ok {
+		delete(p.parsed, abs)
+	} else {
+		f = p.read(abs)
+	}
 	p.files[abs] = f
+	p.diags = append(p.diags, f.readDiags...)
+	f.readDiags = nil
+	return f
+}
+
+// parseAll reads and parses the files on every core, ahead of walk; their
+// problems are reported when walk reaches them, in the same order as before.
+func (p *prepass) parseAll(abs []string) {
+	fs := make([]*yamlFile, len(abs))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, a := range abs {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			fs[i] = p.read(a)
+		})
+	}
+	wg.Wait()
+	p.parsed = make(map[string]*yamlFile, len(abs))
+	for i, a := range abs {
+		p.parsed[a] = fs[i]
+	}
+}
+
+// read reads and parses one file; safe for concurrent use (its problems go
+// to the file's readDiags).
+func (p *prepass) read(abs string) *yamlFile {
+	f := &yamlFile{ok: true}
 	file := p.s.rel(abs)
 	data, err := os.ReadFile(abs)
 	if err != nil {
-		p.diags.Errorf(diag.Position{File: file}, "", "cannot read: %v", err)
+		f.readDiags.Errorf(diag.Position{File: file}, "", "cannot read: %v", err)
 		f.ok = false
 		return f
 	}
 	var doc yaml.Node
 	if err := yamlUnmarshal(data, &doc); err != nil {
-		p.syntaxError(file, err)
+		sub := &prepass{s: p.s}
+		sub.syntaxError(file, err)
+		f.readDiags = sub.diags
 		f.ok = false
 		return f
 	}
