@@ -5,7 +5,7 @@ OUT ?= generated/wechatpay
 PKG ?= wechatpay
 WXPAYGEN = $(GO) run ./cmd/wxpaygen -spec $(SPEC) -out $(OUT) -package $(PKG)
 
-.PHONY: help generate check vet test fuzz bench demo
+.PHONY: help generate check vet test fuzz bench bench-client bench-generator bench-instructions bench-peers demo
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -32,8 +32,21 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
 	  done; \
 	done
 
-bench: ## benchmarks with allocation counts
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+bench: bench-client bench-generator ## every benchmark with allocation counts, and the allocation budgets
+
+bench-client: ## the generated call against a bare baseline (server in its own process), chain, path, Validate, notifications; then the allocation budgets (without -race)
+	$(GO) test ./generated/wechatpay/ ./apiv3/ ./internal/... -run '^$$' -bench . -benchmem
+	$(GO) test ./generated/wechatpay/ ./apiv3/ -run 'Alloc' -count=1
+
+bench-generator: ## generator on synthetic specs (10/100/1000 copies of discount-card), per stage, and go build of the 100-copy output
+	$(GO) test ./generator/internal/synth -run TestGenerates -synth.build -count=1
+	$(GO) test ./generator -run '^$$' -bench '^Benchmark(Generate|Stages|BuildGenerated)$$' -benchmem -timeout 60m
+
+bench-instructions: ## instructions per call, generated client vs baseline (valgrind's callgrind; repeatable on a busy machine)
+	bash scripts/callgrind.sh
+
+bench-peers: ## wxpaygen beside oapi-codegen v2.8.2 and ogen v1.24.0 on the same synthetic specs (needs the Go module proxy; ~20 min; not part of test)
+	bash scripts/bench-peers.sh
 
 demo: ## run the quickstart for real: sandbox init + serve on a free loopback port, the example, stop
 	bash scripts/demo.sh
