@@ -4,13 +4,14 @@
 package wechatpay
 
 // BillType 账单类型 (bill type). The direct-merchant page lists the first three.
-// - `ALL`: 当日所有订单(不含充值退款) (all orders of the day, recharge refunds excluded).
-// - `SUCCESS`: 当日成功支付订单 (orders paid that day).
-// - `REFUND`: 当日退款订单 (refunds of the day).
-// - `RECHARGE_REFUND`: 当日充值退款订单 (recharge refunds of the day).
-// - `ALL_SPECIAL`: 个性化账单当日所有订单 (personalised bill: all orders).
-// - `SUC_SPECIAL`: 个性化账单当日成功支付订单 (personalised bill: paid orders).
-// - `REF_SPECIAL`: 个性化账单当日退款订单 (personalised bill: refunds).
+//
+//   - `ALL`: 当日所有订单(不含充值退款) (all orders of the day, recharge refunds excluded).
+//   - `SUCCESS`: 当日成功支付订单 (orders paid that day).
+//   - `REFUND`: 当日退款订单 (refunds of the day).
+//   - `RECHARGE_REFUND`: 当日充值退款订单 (recharge refunds of the day).
+//   - `ALL_SPECIAL`: 个性化账单当日所有订单 (personalised bill: all orders).
+//   - `SUC_SPECIAL`: 个性化账单当日成功支付订单 (personalised bill: paid orders).
+//   - `REF_SPECIAL`: 个性化账单当日退款订单 (personalised bill: refunds).
 type BillType string
 
 // Values of BillType.
@@ -46,10 +47,11 @@ func (BillType) Values() []BillType {
 }
 
 // CardState 守约状态 (keep-agreement state of the card).
-// - `ONGOING`: 约定进行中 — within the validity window, not all objectives done yet.
-// - `SETTLING`: 约定到期核对中 — window ended; a grace period in which the merchant may check and correct records.
-// - `FINISHED`: 已完成约定 — all objectives completed within the window.
-// - `UNFINISHED`: 未完成约定 — objectives not all completed when the window ended, or the user quit early.
+//
+//   - `ONGOING`: 约定进行中 — within the validity window, not all objectives done yet.
+//   - `SETTLING`: 约定到期核对中 — window ended; a grace period in which the merchant may check and correct records.
+//   - `FINISHED`: 已完成约定 — all objectives completed within the window.
+//   - `UNFINISHED`: 未完成约定 — objectives not all completed when the window ended, or the user quit early.
 type CardState string
 
 // Values of CardState.
@@ -79,8 +81,9 @@ func (CardState) Values() []CardState {
 }
 
 // CompletionType 目标完成类型 (objective completion type).
-// - `INCREASE`: 增加 — the user performed the action (count goes up).
-// - `DECREASE`: 减少 — reverses an earlier action (e.g. purchase cancelled, goods returned or refunded).
+//
+//   - `INCREASE`: 增加 — the user performed the action (count goes up).
+//   - `DECREASE`: 减少 — reverses an earlier action (e.g. purchase cancelled, goods returned or refunded).
 type CompletionType string
 
 // Values of CompletionType.
@@ -106,7 +109,8 @@ func (CompletionType) Values() []CompletionType {
 }
 
 // CreateRefundRequestFundsAccount 退款资金来源 (refund funds source); omit for the default (unsettled funds, old fund-flow merchants only).
-// - `AVAILABLE`: 可用余额 (refund from the available balance).
+//
+//   - `AVAILABLE`: 可用余额 (refund from the available balance).
 type CreateRefundRequestFundsAccount string
 
 // Values of CreateRefundRequestFundsAccount.
@@ -130,12 +134,13 @@ func (CreateRefundRequestFundsAccount) Values() []CreateRefundRequestFundsAccoun
 }
 
 // OrderState 订单状态 (order state).
-// - `CREATED`: 已创建 — order created; the user has claimed the card.
-// - `SETTLING`: 结算中 — the card expired; the order is being settled.
-// - `CHARGING`: 扣费中 — objectives not met but rewards were enjoyed; clawback in progress.
-// - `CHARGED`: 已扣费 — clawback succeeded.
-// - `NO_CHARGE`: 无需扣费 — objectives met or no reward enjoyed.
-// - `REVOKED`: 已撤销 — no reward enjoyed and objectives not met.
+//
+//   - `CREATED`: 已创建 — order created; the user has claimed the card.
+//   - `SETTLING`: 结算中 — the card expired; the order is being settled.
+//   - `CHARGING`: 扣费中 — objectives not met but rewards were enjoyed; clawback in progress.
+//   - `CHARGED`: 已扣费 — clawback succeeded.
+//   - `NO_CHARGE`: 无需扣费 — objectives met or no reward enjoyed.
+//   - `REVOKED`: 已撤销 — no reward enjoyed and objectives not met.
 type OrderState string
 
 // Values of OrderState.
@@ -169,8 +174,9 @@ func (OrderState) Values() []OrderState {
 }
 
 // PayInformationPayState 付款状态 (pay-back state).
-// - `PAYING`: 付款中 — pay-back in progress.
-// - `PAID`: 已付款 — paid back.
+//
+//   - `PAYING`: 付款中 — pay-back in progress.
+//   - `PAID`: 已付款 — paid back.
 type PayInformationPayState string
 
 // Values of PayInformationPayState.
@@ -196,8 +202,9 @@ func (PayInformationPayState) Values() []PayInformationPayState {
 }
 
 // PerformanceType 履约类型 (legacy objective performance type).
-// - `INCREASE`: 增加 — the user performed the action.
-// - `DECREASE`: 减少 — reverses an earlier performance.
+//
+//   - `INCREASE`: 增加 — the user performed the action.
+//   - `DECREASE`: 减少 — reverses an earlier performance.
 type PerformanceType string
 
 // Values of PerformanceType.
@@ -223,10 +230,11 @@ func (PerformanceType) Values() []PerformanceType {
 }
 
 // RefundChannel 退款渠道 (refund channel).
-// - `ORIGINAL`: 原路退款 (back the way it was paid).
-// - `BALANCE`: 退回到余额 (to the balance).
-// - `OTHER_BALANCE`: 原账户异常退到其他余额账户 (original account abnormal: to another balance account).
-// - `OTHER_BANKCARD`: 原银行卡异常退到其他银行卡 (original card abnormal: to another bank card).
+//
+//   - `ORIGINAL`: 原路退款 (back the way it was paid).
+//   - `BALANCE`: 退回到余额 (to the balance).
+//   - `OTHER_BALANCE`: 原账户异常退到其他余额账户 (original account abnormal: to another balance account).
+//   - `OTHER_BANKCARD`: 原银行卡异常退到其他银行卡 (original card abnormal: to another bank card).
 type RefundChannel string
 
 // Values of RefundChannel.
@@ -256,8 +264,9 @@ func (RefundChannel) Values() []RefundChannel {
 }
 
 // RefundFromAccount 出资账户类型 (account type).
-// - `AVAILABLE`: 可用余额 (available balance).
-// - `UNAVAILABLE`: 不可用余额 (unavailable balance).
+//
+//   - `AVAILABLE`: 可用余额 (available balance).
+//   - `UNAVAILABLE`: 不可用余额 (unavailable balance).
 type RefundFromAccount string
 
 // Values of RefundFromAccount.
@@ -283,12 +292,13 @@ func (RefundFromAccount) Values() []RefundFromAccount {
 }
 
 // RefundFundsAccount 资金账户 (funds account the refund came from).
-// - `UNSETTLED`: 未结算资金 (unsettled funds).
-// - `AVAILABLE`: 可用余额 (available balance).
-// - `UNAVAILABLE`: 不可用余额 (unavailable balance).
-// - `OPERATION`: 运营户 (operation account).
-// - `BASIC`: 基本账户(含可用/不可用) (basic account).
-// - `ECNY_BASIC`: 数字人民币基本账户 (e-CNY basic account).
+//
+//   - `UNSETTLED`: 未结算资金 (unsettled funds).
+//   - `AVAILABLE`: 可用余额 (available balance).
+//   - `UNAVAILABLE`: 不可用余额 (unavailable balance).
+//   - `OPERATION`: 运营户 (operation account).
+//   - `BASIC`: 基本账户(含可用/不可用) (basic account).
+//   - `ECNY_BASIC`: 数字人民币基本账户 (e-CNY basic account).
 type RefundFundsAccount string
 
 // Values of RefundFundsAccount.
@@ -322,8 +332,9 @@ func (RefundFundsAccount) Values() []RefundFundsAccount {
 }
 
 // RefundPromotionDetailScope 优惠范围 (promotion scope).
-// - `GLOBAL`: 全场代金券 (store-wide coupon).
-// - `SINGLE`: 单品优惠 (single-item discount).
+//
+//   - `GLOBAL`: 全场代金券 (store-wide coupon).
+//   - `SINGLE`: 单品优惠 (single-item discount).
 type RefundPromotionDetailScope string
 
 // Values of RefundPromotionDetailScope.
@@ -349,8 +360,9 @@ func (RefundPromotionDetailScope) Values() []RefundPromotionDetailScope {
 }
 
 // RefundPromotionDetailType 优惠类型 (promotion type).
-// - `COUPON`: 充值型代金券 (recharge coupon; uses settlement funds).
-// - `DISCOUNT`: 免充值型优惠券 (no-recharge coupon).
+//
+//   - `COUPON`: 充值型代金券 (recharge coupon; uses settlement funds).
+//   - `DISCOUNT`: 免充值型优惠券 (no-recharge coupon).
 type RefundPromotionDetailType string
 
 // Values of RefundPromotionDetailType.
@@ -376,10 +388,11 @@ func (RefundPromotionDetailType) Values() []RefundPromotionDetailType {
 }
 
 // RefundStatus 退款状态 (refund status); usually `PROCESSING` right after the call.
-// - `SUCCESS`: 退款成功 (refunded).
-// - `CLOSED`: 退款关闭 (closed).
-// - `PROCESSING`: 退款处理中 (processing).
-// - `ABNORMAL`: 退款异常 (abnormal, e.g. card void or frozen: handle it in 商户平台 or with the abnormal-refund API).
+//
+//   - `SUCCESS`: 退款成功 (refunded).
+//   - `CLOSED`: 退款关闭 (closed).
+//   - `PROCESSING`: 退款处理中 (processing).
+//   - `ABNORMAL`: 退款异常 (abnormal, e.g. card void or frozen: handle it in 商户平台 or with the abnormal-refund API).
 type RefundStatus string
 
 // Values of RefundStatus.
@@ -409,8 +422,9 @@ func (RefundStatus) Values() []RefundStatus {
 }
 
 // RewardCountType 优惠数量类型 (reward quantity type).
-// - `COUNT_UNLIMITED`: 不限数量 — unlimited quantity.
-// - `COUNT_LIMIT`: 有限数量 — limited quantity (see `count`).
+//
+//   - `COUNT_UNLIMITED`: 不限数量 — unlimited quantity.
+//   - `COUNT_LIMIT`: 有限数量 — limited quantity (see `count`).
 type RewardCountType string
 
 // Values of RewardCountType.
@@ -436,8 +450,9 @@ func (RewardCountType) Values() []RewardCountType {
 }
 
 // RewardType 奖励类型 (legacy reward record type).
-// - `INCREASE`: 增加 — the user received the reward.
-// - `DECREASE`: 减少 — reverses an earlier reward.
+//
+//   - `INCREASE`: 增加 — the user received the reward.
+//   - `DECREASE`: 减少 — reverses an earlier reward.
 type RewardType string
 
 // Values of RewardType.
@@ -463,7 +478,8 @@ func (RewardType) Values() []RewardType {
 }
 
 // TarType 压缩类型 (compression type).
-// - `GZIP`: .gzip archive.
+//
+//   - `GZIP`: .gzip archive.
 type TarType string
 
 // Values of TarType.
@@ -487,7 +503,8 @@ func (TarType) Values() []TarType {
 }
 
 // TradeBillHashType 哈希类型 (hash algorithm).
-// - `SHA1`: SHA-1, hex.
+//
+//   - `SHA1`: SHA-1, hex.
 type TradeBillHashType string
 
 // Values of TradeBillHashType.
@@ -511,8 +528,9 @@ func (TradeBillHashType) Values() []TradeBillHashType {
 }
 
 // TransactionPromotionScope 优惠范围 (promotion scope).
-// - `GLOBAL`: 全场代金券 (store-wide coupon).
-// - `SINGLE`: 单品优惠 (single-item discount).
+//
+//   - `GLOBAL`: 全场代金券 (store-wide coupon).
+//   - `SINGLE`: 单品优惠 (single-item discount).
 type TransactionPromotionScope string
 
 // Values of TransactionPromotionScope.
@@ -538,8 +556,9 @@ func (TransactionPromotionScope) Values() []TransactionPromotionScope {
 }
 
 // TransactionPromotionType 优惠类型 (promotion type).
-// - `CASH`: 充值 (funded coupon).
-// - `NOCASH`: 预充值 (pre-funded / no-recharge coupon).
+//
+//   - `CASH`: 充值 (funded coupon).
+//   - `NOCASH`: 预充值 (pre-funded / no-recharge coupon).
 type TransactionPromotionType string
 
 // Values of TransactionPromotionType.
@@ -565,14 +584,15 @@ func (TransactionPromotionType) Values() []TransactionPromotionType {
 }
 
 // TransactionTradeState 交易状态 (trade state).
-// - `SUCCESS`: 支付成功 (paid).
-// - `REFUND`: 转入退款 (a refund was made on the order).
-// - `NOTPAY`: 未支付 (not paid yet).
-// - `CLOSED`: 已关闭 (closed).
-// - `REVOKED`: 已撤销 (revoked; payment-code payments only).
-// - `USERPAYING`: 用户支付中 (the user is paying; payment-code payments only).
-// - `PAYERROR`: 支付失败 (failed, e.g. the bank refused).
-// - `ACCEPT`: 已接收，等待扣款 (accepted, waiting for the debit; listed by some sources only).
+//
+//   - `SUCCESS`: 支付成功 (paid).
+//   - `REFUND`: 转入退款 (a refund was made on the order).
+//   - `NOTPAY`: 未支付 (not paid yet).
+//   - `CLOSED`: 已关闭 (closed).
+//   - `REVOKED`: 已撤销 (revoked; payment-code payments only).
+//   - `USERPAYING`: 用户支付中 (the user is paying; payment-code payments only).
+//   - `PAYERROR`: 支付失败 (failed, e.g. the bank refused).
+//   - `ACCEPT`: 已接收，等待扣款 (accepted, waiting for the debit; listed by some sources only).
 type TransactionTradeState string
 
 // Values of TransactionTradeState.
@@ -610,12 +630,13 @@ func (TransactionTradeState) Values() []TransactionTradeState {
 }
 
 // TransactionTradeType 交易类型 (trade type).
-// - `JSAPI`: 公众号支付 (JSAPI / official account).
-// - `NATIVE`: 扫码支付 (Native, QR code).
-// - `APP`: APP支付 (in-app).
-// - `MICROPAY`: 付款码支付 (payment code).
-// - `MWEB`: H5支付 (mobile web).
-// - `FACEPAY`: 刷脸支付 (face payment).
+//
+//   - `JSAPI`: 公众号支付 (JSAPI / official account).
+//   - `NATIVE`: 扫码支付 (Native, QR code).
+//   - `APP`: APP支付 (in-app).
+//   - `MICROPAY`: 付款码支付 (payment code).
+//   - `MWEB`: H5支付 (mobile web).
+//   - `FACEPAY`: 刷脸支付 (face payment).
 type TransactionTradeType string
 
 // Values of TransactionTradeType.
@@ -649,8 +670,9 @@ func (TransactionTradeType) Values() []TransactionTradeType {
 }
 
 // UnfinishedReason 未完成约定原因 (why the agreement was not kept); only when `state` is `UNFINISHED`.
-// - `DUE_TO_QUIT`: 到期未完成约定 — the window expired without completion.
-// - `EARLY_QUIT`: 提前退出约定 — the user quit the agreement early.
+//
+//   - `DUE_TO_QUIT`: 到期未完成约定 — the window expired without completion.
+//   - `EARLY_QUIT`: 提前退出约定 — the user quit the agreement early.
 type UnfinishedReason string
 
 // Values of UnfinishedReason.
@@ -676,8 +698,9 @@ func (UnfinishedReason) Values() []UnfinishedReason {
 }
 
 // UsageType 优惠使用类型 (reward usage type).
-// - `INCREASE`: 增加 — the user used the reward (count goes up).
-// - `DECREASE`: 减少 — reverses an earlier usage (e.g. purchase cancelled, goods returned or refunded).
+//
+//   - `INCREASE`: 增加 — the user used the reward (count goes up).
+//   - `DECREASE`: 减少 — reverses an earlier usage (e.g. purchase cancelled, goods returned or refunded).
 type UsageType string
 
 // Values of UsageType.

@@ -15,16 +15,18 @@ type V3BillTradebillGetParams struct {
 	// SubMchID 子商户号 (sub-merchant number); service providers and e-commerce platforms only, direct merchants omit it.
 	SubMchID *string
 	// BillType 账单类型 (bill type); `ALL` when omitted.
-	// - `ALL`: 当日所有订单(不含充值退款) (all orders of the day, recharge refunds excluded).
-	// - `SUCCESS`: 当日成功支付订单 (orders paid that day).
-	// - `REFUND`: 当日退款订单 (refunds of the day).
-	// - `RECHARGE_REFUND`: 当日充值退款订单 (recharge refunds of the day).
-	// - `ALL_SPECIAL`: 个性化账单当日所有订单 (personalised bill: all orders).
-	// - `SUC_SPECIAL`: 个性化账单当日成功支付订单 (personalised bill: paid orders).
-	// - `REF_SPECIAL`: 个性化账单当日退款订单 (personalised bill: refunds).
+	//
+	//   - `ALL`: 当日所有订单(不含充值退款) (all orders of the day, recharge refunds excluded).
+	//   - `SUCCESS`: 当日成功支付订单 (orders paid that day).
+	//   - `REFUND`: 当日退款订单 (refunds of the day).
+	//   - `RECHARGE_REFUND`: 当日充值退款订单 (recharge refunds of the day).
+	//   - `ALL_SPECIAL`: 个性化账单当日所有订单 (personalised bill: all orders).
+	//   - `SUC_SPECIAL`: 个性化账单当日成功支付订单 (personalised bill: paid orders).
+	//   - `REF_SPECIAL`: 个性化账单当日退款订单 (personalised bill: refunds).
 	BillType *BillType
 	// TarType 压缩类型 (compression); an uncompressed stream when omitted.
-	// - `GZIP`: .gzip archive.
+	//
+	//   - `GZIP`: .gzip archive.
 	TarType *TarType
 }
 
@@ -87,7 +89,8 @@ type V3BilldownloadFileGetParams struct {
 	// Token 下载令牌 (download token), the `token` of `download_url`.
 	Token string
 	// Tartype 压缩类型 (compression), the `tartype` of `download_url` when it has one.
-	// - `GZIP`: .gzip archive.
+	//
+	//   - `GZIP`: .gzip archive.
 	Tartype *TarType
 }
 

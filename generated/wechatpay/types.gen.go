@@ -110,7 +110,8 @@ type CreateRefundRequest struct {
 	// configured in 商户平台.
 	NotifyURL *string `json:"notify_url,omitempty"`
 	// FundsAccount 退款资金来源 (refund funds source); omit for the default (unsettled funds, old fund-flow merchants only).
-	// - `AVAILABLE`: 可用余额 (refund from the available balance).
+	//
+	//   - `AVAILABLE`: 可用余额 (refund from the available balance).
 	FundsAccount *CreateRefundRequestFundsAccount `json:"funds_account,omitempty"`
 	// Amount 金额信息 (amounts).
 	Amount CreateRefundRequestAmount `json:"amount"`
@@ -289,12 +290,13 @@ type Order struct {
 	// OfflineInstructions 线下使用说明 (offline usage instructions).
 	OfflineInstructions *string `json:"offline_instructions,omitempty"`
 	// State 订单状态 (order state).
-	// - `CREATED`: 已创建 — order created; the user has claimed the card.
-	// - `SETTLING`: 结算中 — the card expired; the order is being settled.
-	// - `CHARGING`: 扣费中 — objectives not met but rewards were enjoyed; clawback in progress.
-	// - `CHARGED`: 已扣费 — clawback succeeded.
-	// - `NO_CHARGE`: 无需扣费 — objectives met or no reward enjoyed.
-	// - `REVOKED`: 已撤销 — no reward enjoyed and objectives not met.
+	//
+	//   - `CREATED`: 已创建 — order created; the user has claimed the card.
+	//   - `SETTLING`: 结算中 — the card expired; the order is being settled.
+	//   - `CHARGING`: 扣费中 — objectives not met but rewards were enjoyed; clawback in progress.
+	//   - `CHARGED`: 已扣费 — clawback succeeded.
+	//   - `NO_CHARGE`: 无需扣费 — objectives met or no reward enjoyed.
+	//   - `REVOKED`: 已撤销 — no reward enjoyed and objectives not met.
 	State OrderState `json:"state"`
 	// TotalAmount 总金额 (total amount, 分).
 	TotalAmount *int64 `json:"total_amount,omitempty"`
@@ -364,8 +366,9 @@ type PayInformation struct {
 	// PayAmount 付款金额 (amount the user pays back, 分).
 	PayAmount int64 `json:"pay_amount"`
 	// PayState 付款状态 (pay-back state).
-	// - `PAYING`: 付款中 — pay-back in progress.
-	// - `PAID`: 已付款 — paid back.
+	//
+	//   - `PAYING`: 付款中 — pay-back in progress.
+	//   - `PAID`: 已付款 — paid back.
 	PayState PayInformationPayState `json:"pay_state"`
 	// TransactionID 微信支付订单号 (WeChat Pay transaction ID); only after successful collection.
 	TransactionID *string `json:"transaction_id,omitempty"`
@@ -417,10 +420,11 @@ type Refund struct {
 	// OutTradeNo 商户订单号 (merchant order number), echoed.
 	OutTradeNo string `json:"out_trade_no"`
 	// Channel 退款渠道 (refund channel).
-	// - `ORIGINAL`: 原路退款 (back the way it was paid).
-	// - `BALANCE`: 退回到余额 (to the balance).
-	// - `OTHER_BALANCE`: 原账户异常退到其他余额账户 (original account abnormal: to another balance account).
-	// - `OTHER_BANKCARD`: 原银行卡异常退到其他银行卡 (original card abnormal: to another bank card).
+	//
+	//   - `ORIGINAL`: 原路退款 (back the way it was paid).
+	//   - `BALANCE`: 退回到余额 (to the balance).
+	//   - `OTHER_BALANCE`: 原账户异常退到其他余额账户 (original account abnormal: to another balance account).
+	//   - `OTHER_BANKCARD`: 原银行卡异常退到其他银行卡 (original card abnormal: to another bank card).
 	Channel RefundChannel `json:"channel"`
 	// UserReceivedAccount 退款入账账户 (account credited), e.g. `招商银行信用卡0403`, `支付用户零钱`, `商户基本账户`,
 	// `商户结算银行账户`, `支付用户零钱通`.
@@ -430,18 +434,20 @@ type Refund struct {
 	// CreateTime 退款创建时间 (acceptance time).
 	CreateTime apiv3.Time `json:"create_time"`
 	// Status 退款状态 (refund status); usually `PROCESSING` right after the call.
-	// - `SUCCESS`: 退款成功 (refunded).
-	// - `CLOSED`: 退款关闭 (closed).
-	// - `PROCESSING`: 退款处理中 (processing).
-	// - `ABNORMAL`: 退款异常 (abnormal, e.g. card void or frozen: handle it in 商户平台 or with the abnormal-refund API).
+	//
+	//   - `SUCCESS`: 退款成功 (refunded).
+	//   - `CLOSED`: 退款关闭 (closed).
+	//   - `PROCESSING`: 退款处理中 (processing).
+	//   - `ABNORMAL`: 退款异常 (abnormal, e.g. card void or frozen: handle it in 商户平台 or with the abnormal-refund API).
 	Status RefundStatus `json:"status"`
 	// FundsAccount 资金账户 (funds account the refund came from).
-	// - `UNSETTLED`: 未结算资金 (unsettled funds).
-	// - `AVAILABLE`: 可用余额 (available balance).
-	// - `UNAVAILABLE`: 不可用余额 (unavailable balance).
-	// - `OPERATION`: 运营户 (operation account).
-	// - `BASIC`: 基本账户(含可用/不可用) (basic account).
-	// - `ECNY_BASIC`: 数字人民币基本账户 (e-CNY basic account).
+	//
+	//   - `UNSETTLED`: 未结算资金 (unsettled funds).
+	//   - `AVAILABLE`: 可用余额 (available balance).
+	//   - `UNAVAILABLE`: 不可用余额 (unavailable balance).
+	//   - `OPERATION`: 运营户 (operation account).
+	//   - `BASIC`: 基本账户(含可用/不可用) (basic account).
+	//   - `ECNY_BASIC`: 数字人民币基本账户 (e-CNY basic account).
 	FundsAccount *RefundFundsAccount `json:"funds_account,omitempty"`
 	// Amount 金额信息 (amounts).
 	Amount RefundAmount `json:"amount"`
@@ -476,8 +482,9 @@ type RefundAmount struct {
 // RefundFrom 退款出资账户及金额 (one account a refund is paid from).
 type RefundFrom struct {
 	// Account 出资账户类型 (account type).
-	// - `AVAILABLE`: 可用余额 (available balance).
-	// - `UNAVAILABLE`: 不可用余额 (unavailable balance).
+	//
+	//   - `AVAILABLE`: 可用余额 (available balance).
+	//   - `UNAVAILABLE`: 不可用余额 (unavailable balance).
 	Account RefundFromAccount `json:"account"`
 	// Amount 出资金额 (amount from this account), 分.
 	Amount int64 `json:"amount"`
@@ -504,12 +511,14 @@ type RefundPromotionDetail struct {
 	// PromotionID 券ID (coupon ID).
 	PromotionID string `json:"promotion_id"`
 	// Scope 优惠范围 (promotion scope).
-	// - `GLOBAL`: 全场代金券 (store-wide coupon).
-	// - `SINGLE`: 单品优惠 (single-item discount).
+	//
+	//   - `GLOBAL`: 全场代金券 (store-wide coupon).
+	//   - `SINGLE`: 单品优惠 (single-item discount).
 	Scope RefundPromotionDetailScope `json:"scope"`
 	// Type 优惠类型 (promotion type).
-	// - `COUPON`: 充值型代金券 (recharge coupon; uses settlement funds).
-	// - `DISCOUNT`: 免充值型优惠券 (no-recharge coupon).
+	//
+	//   - `COUPON`: 充值型代金券 (recharge coupon; uses settlement funds).
+	//   - `DISCOUNT`: 免充值型优惠券 (no-recharge coupon).
 	Type RefundPromotionDetailType `json:"type"`
 	// Amount 优惠券面额 (coupon amount = WeChat Pay + merchant + other contributions), 分.
 	Amount int64 `json:"amount"`
@@ -526,8 +535,9 @@ type Reward struct {
 	// Name 优惠名称 (reward name).
 	Name string `json:"name"`
 	// CountType 优惠数量类型 (reward quantity type).
-	// - `COUNT_UNLIMITED`: 不限数量 — unlimited quantity.
-	// - `COUNT_LIMIT`: 有限数量 — limited quantity (see `count`).
+	//
+	//   - `COUNT_UNLIMITED`: 不限数量 — unlimited quantity.
+	//   - `COUNT_LIMIT`: 有限数量 — limited quantity (see `count`).
 	CountType RewardCountType `json:"count_type"`
 	// Count 优惠数量 (usable quantity), > 0.
 	Count int64 `json:"count"`
@@ -575,7 +585,8 @@ type TimeRange struct {
 // TradeBill 账单下载信息 (a bill's hash and download address).
 type TradeBill struct {
 	// HashType 哈希类型 (hash algorithm).
-	// - `SHA1`: SHA-1, hex.
+	//
+	//   - `SHA1`: SHA-1, hex.
 	HashType TradeBillHashType `json:"hash_type"`
 	// HashValue 哈希值 (hash of the original, uncompressed bill, hex).
 	HashValue string `json:"hash_value"`
@@ -595,22 +606,24 @@ type Transaction struct {
 	// TransactionID 微信支付订单号 (WeChat Pay order number); absent before payment.
 	TransactionID *string `json:"transaction_id,omitempty"`
 	// TradeType 交易类型 (trade type).
-	// - `JSAPI`: 公众号支付 (JSAPI / official account).
-	// - `NATIVE`: 扫码支付 (Native, QR code).
-	// - `APP`: APP支付 (in-app).
-	// - `MICROPAY`: 付款码支付 (payment code).
-	// - `MWEB`: H5支付 (mobile web).
-	// - `FACEPAY`: 刷脸支付 (face payment).
+	//
+	//   - `JSAPI`: 公众号支付 (JSAPI / official account).
+	//   - `NATIVE`: 扫码支付 (Native, QR code).
+	//   - `APP`: APP支付 (in-app).
+	//   - `MICROPAY`: 付款码支付 (payment code).
+	//   - `MWEB`: H5支付 (mobile web).
+	//   - `FACEPAY`: 刷脸支付 (face payment).
 	TradeType *TransactionTradeType `json:"trade_type,omitempty"`
 	// TradeState 交易状态 (trade state).
-	// - `SUCCESS`: 支付成功 (paid).
-	// - `REFUND`: 转入退款 (a refund was made on the order).
-	// - `NOTPAY`: 未支付 (not paid yet).
-	// - `CLOSED`: 已关闭 (closed).
-	// - `REVOKED`: 已撤销 (revoked; payment-code payments only).
-	// - `USERPAYING`: 用户支付中 (the user is paying; payment-code payments only).
-	// - `PAYERROR`: 支付失败 (failed, e.g. the bank refused).
-	// - `ACCEPT`: 已接收，等待扣款 (accepted, waiting for the debit; listed by some sources only).
+	//
+	//   - `SUCCESS`: 支付成功 (paid).
+	//   - `REFUND`: 转入退款 (a refund was made on the order).
+	//   - `NOTPAY`: 未支付 (not paid yet).
+	//   - `CLOSED`: 已关闭 (closed).
+	//   - `REVOKED`: 已撤销 (revoked; payment-code payments only).
+	//   - `USERPAYING`: 用户支付中 (the user is paying; payment-code payments only).
+	//   - `PAYERROR`: 支付失败 (failed, e.g. the bank refused).
+	//   - `ACCEPT`: 已接收，等待扣款 (accepted, waiting for the debit; listed by some sources only).
 	TradeState TransactionTradeState `json:"trade_state"`
 	// TradeStateDesc 交易状态描述 (trade state, as free text), e.g. `支付成功`, `订单已关闭`.
 	TradeStateDesc string `json:"trade_state_desc"`
@@ -655,12 +668,14 @@ type TransactionPromotion struct {
 	// Name 优惠名称 (promotion name).
 	Name *string `json:"name,omitempty"`
 	// Scope 优惠范围 (promotion scope).
-	// - `GLOBAL`: 全场代金券 (store-wide coupon).
-	// - `SINGLE`: 单品优惠 (single-item discount).
+	//
+	//   - `GLOBAL`: 全场代金券 (store-wide coupon).
+	//   - `SINGLE`: 单品优惠 (single-item discount).
 	Scope *TransactionPromotionScope `json:"scope,omitempty"`
 	// Type 优惠类型 (promotion type).
-	// - `CASH`: 充值 (funded coupon).
-	// - `NOCASH`: 预充值 (pre-funded / no-recharge coupon).
+	//
+	//   - `CASH`: 充值 (funded coupon).
+	//   - `NOCASH`: 预充值 (pre-funded / no-recharge coupon).
 	Type *TransactionPromotionType `json:"type,omitempty"`
 	// Amount 优惠券面额 (coupon amount), 分.
 	Amount int64 `json:"amount"`

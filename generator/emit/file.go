@@ -95,7 +95,7 @@ func render(name string, f *jen.File) ([]byte, error) {
 // doc builds a doc comment: name, then text (its first line joined to the
 // name), then a Deprecated paragraph when deprecated is not "".
 func doc(name, text, deprecated string) jen.Code {
-	text = strings.TrimSpace(text)
+	text = godocLists(strings.TrimSpace(text))
 	body := name
 	if text != "" {
 		body += " " + text
@@ -104,6 +104,30 @@ func doc(name, text, deprecated string) jen.Code {
 		body += "\n\nDeprecated: " + deprecated
 	}
 	return note(body)
+}
+
+// godocLists makes the spec's "- item" lines (enum meanings, mostly) a list
+// in Go's doc comment syntax, which wants list items indented and set off by
+// blank lines; otherwise godoc runs them into the paragraph.
+func godocLists(text string) string {
+	lines := strings.Split(text, "\n")
+	out := make([]string, 0, len(lines)+2)
+	inList := false
+	for _, l := range lines {
+		item := strings.HasPrefix(strings.TrimSpace(l), "- ")
+		switch {
+		case item && !inList && len(out) > 0 && out[len(out)-1] != "":
+			out = append(out, "")
+		case !item && inList && strings.TrimSpace(l) != "":
+			out = append(out, "")
+		}
+		if item {
+			l = "  " + strings.TrimSpace(l)
+		}
+		out = append(out, l)
+		inList = item
+	}
+	return strings.Join(out, "\n")
 }
 
 // note is a plain comment; each line of text gets its own "//".
