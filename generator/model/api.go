@@ -50,7 +50,8 @@
 //     raw JSON, cycle-breaking pointers); a required string is always present,
 //     and its emptiness is minLength's business. Lengths count code points;
 //     every request string refuses 4-byte UTF-8; patterns are RE2 (an invalid
-//     one is a located error). readOnly fields are never checked; format uri
+//     one is a located error), and one ASCII class repeated between anchors
+//     (^[0-9A-Za-z_\-]{1,32}$) is matched by a loop, not regexp. readOnly fields are never checked; format uri
 //     is not checked (a check would allocate). Responses are never validated.
 //   - Enums: string enums are string types, integer enums int64 types;
 //     constants are the type name + the value's Go name (or its
@@ -259,9 +260,13 @@ type EnumValue struct {
 	Pos     diag.Position
 }
 
-// Pattern is a package-level compiled regular expression.
+// Pattern is a package-level pattern variable: a compiled regular
+// expression, or an apiv3.ClassPattern when Class is set.
 type Pattern struct {
 	GoName string // unexported var name
 	Expr   string
-	Pos    diag.Position
+	// Class is the expression as one ASCII class repeated between anchors,
+	// matched without regexp; nil for every other expression.
+	Class *ClassRepeat
+	Pos   diag.Position
 }

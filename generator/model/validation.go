@@ -39,7 +39,7 @@ func (r Rule) String() string { return ruleNames[r] }
 //     otherwise values and always present; emptiness of a required string
 //     is minLength's job);
 //   - minLength/maxLength: length in code points (Limit);
-//   - pattern: RE2, Pattern;
+//   - pattern: RE2, Pattern (a loop when it is a ClassRepeat);
 //   - enum: the value is one the spec lists (Valid());
 //   - minimum/maximum: Number, Exclusive;
 //   - minItems/maxItems: Limit;
@@ -162,8 +162,8 @@ func boundMessage(m *Bound, exclusive, inclusive string) string {
 }
 
 // pattern registers a pattern as a package-level variable, one per
-// expression, named after its first use. An expression RE2 cannot compile
-// is a located error.
+// expression, named after its first use, and decides how it is matched
+// (Class). An expression RE2 cannot compile is a located error.
 func (b *builder) pattern(expr string, s *openapi3.Schema, u use) *Pattern {
 	if p, ok := b.patterns[expr]; ok {
 		return p
@@ -174,7 +174,7 @@ func (b *builder) pattern(expr string, s *openapi3.Schema, u use) *Pattern {
 			"pattern %q is not valid RE2: %v", expr, err)
 		return nil
 	}
-	p := &Pattern{GoName: "pattern" + u.inlineName(), Expr: expr, Pos: pos}
+	p := &Pattern{GoName: "pattern" + u.inlineName(), Expr: expr, Class: classRepeatOf(expr), Pos: pos}
 	b.patterns[expr] = p
 	return p
 }
