@@ -8,15 +8,16 @@ import (
 	"regexp"
 )
 
-// Patterns of the spec (RE2), compiled once.
+// Patterns of the spec, made once: one ASCII class repeated between anchors is
+// matched by a loop over the bytes, any other pattern by regexp (RE2).
 var (
-	patternCardOutCardCode                                      = regexp.MustCompile("^[0-9A-Za-z_\\-|*]{1,32}$")
-	patternCreateRefundRequestOutRefundNo                       = regexp.MustCompile("^[0-9A-Za-z_\\-|*@]{1,64}$")
+	patternCardOutCardCode                                      = apiv3.NewClassPattern("*-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz|", 1, 32)  // "^[0-9A-Za-z_\\-|*]{1,32}$"
+	patternCreateRefundRequestOutRefundNo                       = apiv3.NewClassPattern("*-0123456789@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz|", 1, 64) // "^[0-9A-Za-z_\\-|*@]{1,64}$"
 	patternGetTradeBillBillDate                                 = regexp.MustCompile("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 	patternMediaMetaFilename                                    = regexp.MustCompile("\\.([Jj][Pp][Ee]?[Gg]|[Bb][Mm][Pp]|[Pp][Nn][Gg])$")
-	patternMediaMetaSHA256                                      = regexp.MustCompile("^[0-9a-fA-F]{64}$")
-	patternObjectiveCompletionRecordObjectiveCompletionSerialNo = regexp.MustCompile("^[0-9A-Za-z]{1,32}$")
-	patternQueryOrderByOutTradeNoOutTradeNo                     = regexp.MustCompile("^[0-9A-Za-z_\\-*]{1,32}$")
+	patternMediaMetaSHA256                                      = apiv3.NewClassPattern("0123456789ABCDEFabcdef", 64, 64)                                           // "^[0-9a-fA-F]{64}$"
+	patternObjectiveCompletionRecordObjectiveCompletionSerialNo = apiv3.NewClassPattern("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 1, 32)    // "^[0-9A-Za-z]{1,32}$"
+	patternQueryOrderByOutTradeNoOutTradeNo                     = apiv3.NewClassPattern("*-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz", 1, 32) // "^[0-9A-Za-z_\\-*]{1,32}$"
 )
 
 // Validate checks x against the spec's constraints and reports every violation

@@ -2,6 +2,7 @@ package emit
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/dave/jennifer/jen"
 
@@ -11,10 +12,10 @@ import (
 // genValidateFile declares the patterns and the Validate methods.
 func genValidateFile(f *jen.File, api *model.API) bool {
 	if len(api.Patterns) > 0 {
-		f.Add(note("Patterns of the spec (RE2), compiled once."))
+		f.Add(note("Patterns of the spec, made once: one ASCII class repeated between anchors is\nmatched by a loop over the bytes, any other pattern by regexp (RE2)."))
 		f.Var().DefsFunc(func(g *jen.Group) {
 			for _, p := range api.Patterns {
-				g.Id(p.GoName).Op("=").Qual("regexp", "MustCompile").Call(jen.Lit(p.Expr))
+				g.Add(patternVar(p))
 			}
 		})
 	}
@@ -31,6 +32,16 @@ func genValidateFile(f *jen.File, api *model.API) bool {
 		found = true
 	}
 	return found
+}
+
+// patternVar declares a pattern: apiv3.NewClassPattern("chars", min, max)
+// with the expression in a comment, or regexp.MustCompile("expr").
+func patternVar(p *model.Pattern) jen.Code {
+	if c := p.Class; c != nil {
+		return jen.Id(p.GoName).Op("=").Qual(runtime, "NewClassPattern").
+			Call(jen.Lit(c.Chars), jen.Lit(c.Min), jen.Lit(c.Max)).Comment(strconv.Quote(p.Expr))
+	}
+	return jen.Id(p.GoName).Op("=").Qual("regexp", "MustCompile").Call(jen.Lit(p.Expr))
 }
 
 // genValidateEntry declares Validate, which collects every violation of
