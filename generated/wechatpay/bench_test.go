@@ -427,9 +427,6 @@ func raceEnabled() bool {
 }
 
 func TestPathBuildAllocatesOnce(t *testing.T) {
-	if raceEnabled() {
-		t.Skip("allocation counts vary under -race (regexp's sync.Pool)")
-	}
 	n := testing.AllocsPerRun(100, func() {
 		pathSink, _ = pathAddUserRecords(benchbase.SeedOutCardCode)
 	})
