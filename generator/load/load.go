@@ -42,7 +42,6 @@
 package load
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -98,7 +97,7 @@ func Load(path string) (*Spec, error) {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			doc, ds := s.loadOne(abs)
+			doc, ds := s.loadOne(abs, pre.files[abs])
 			if doc != nil {
 				ds = append(ds, s.stamp(doc, pre.files, abs)...)
 				ds = append(ds, s.validate(doc, f)...)
@@ -208,8 +207,12 @@ func (s *Spec) rel(file string) string {
 	return filepath.ToSlash(f)
 }
 
-// loadOne loads one spec file with kin-openapi, recovering from its panics.
-func (s *Spec) loadOne(abs string) (doc *openapi3.T, diags diag.List) {
+// loadOne loads one spec file: from the prepass's tree when it can (decode),
+// otherwise with kin-openapi's Loader, recovering from its panics.
+func (s *Spec) loadOne(abs string, f *yamlFile) (doc *openapi3.T, diags diag.List) {
+	if doc, ok := s.decode(abs, f); ok {
+		return doc, nil
+	}
 	file := s.rel(abs)
 	defer func() {
 		if r := recover(); r != nil {
@@ -218,11 +221,7 @@ func (s *Spec) loadOne(abs string) (doc *openapi3.T, diags diag.List) {
 				"kin-openapi panicked while loading: %v", r)
 		}
 	}()
-	l := openapi3.NewLoader()
-	l.Context = context.Background()
-	// Origins come from our own YAML trees (origins.go), not from the loader.
-	l.IsExternalRefsAllowed = true
-	l.ReadFromURIFunc = s.readFromURI
+	l := newLoader(s)
 	doc, err := l.LoadFromFile(abs)
 	var les *yaml.LoadErrors
 	if errors.As(err, &les) && len(les.Errors) > 0 {
