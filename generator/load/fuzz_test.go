@@ -1,6 +1,8 @@
 package load
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -36,5 +38,31 @@ func FuzzLoad(f *testing.F) {
 		if err == nil {
 			_ = s.Lint()
 		}
+		decodeMatchesLoader(t, dir)
 	})
+}
+
+// decodeMatchesLoader: whatever decode takes from the prepass's tree, kin-
+// openapi's Loader must read the same (TestDecodeMatchesLoader, on any input).
+func decodeMatchesLoader(t *testing.T, dir string) {
+	s, _ := find(dir)
+	if s == nil {
+		return
+	}
+	abs := filepath.Join(s.Dir, "api.yaml")
+	pre := newPrepass(s)
+	pre.walk(abs)
+	got, ok := s.decode(abs, pre.files[abs])
+	if !ok {
+		return
+	}
+	want, err := newLoader(s).LoadFromFile(abs)
+	if err != nil {
+		t.Fatalf("decoded, but kin-openapi's Loader refuses it: %v", err)
+	}
+	g, err1 := json.Marshal(got)
+	w, err2 := json.Marshal(want)
+	if (err1 == nil) != (err2 == nil) || !bytes.Equal(g, w) {
+		t.Fatalf("decode differs from kin-openapi's Loader:\n got %s %v\nwant %s %v", g, err1, w, err2)
+	}
 }

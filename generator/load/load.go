@@ -10,9 +10,10 @@
 //  2. a YAML pre-pass over each file and every file it refers to: syntax
 //     errors, null path items and every $ref (where it points, whether the
 //     target exists), each reported with its own position;
-//  3. kin-openapi's Loader (IncludeOrigin, external refs through a reader that
-//     only reads files under the folder) and Validate (multi-error mode),
-//     whose errors are located through the elements' Origin;
+//  3. kin-openapi's Loader (external refs through a reader that only reads
+//     files under the folder) and Validate (multi-error mode), whose errors
+//     are located through the elements' Origin. The origins are stamped
+//     from the prepass's trees (origins.go), not recorded by the loader;
 //  4. the merge: paths are united, identical components shared, conflicting
 //     ones reported with both places.
 //
@@ -22,7 +23,7 @@
 // (by name) that has them; servers written differently in a later file are
 // ignored.
 //
-// Origins, as kin-openapi v0.153.0 records them (pinned by TestOrigins):
+// Origins (stamped by origins.go, pinned by TestOrigins):
 //   - Origin.Key of a component or a property schema is the position of its
 //     own key (`Card:`, `state:`); Key.File is the absolute file path, which
 //     Spec.Position makes relative to the spec folder.
@@ -30,18 +31,17 @@
 //     the element (`required`, `x-go-name`, `$ref`, ...); Origin.Sequences
 //     holds the scalar items of list fields (enum values, required names).
 //   - A $ref is resolved to the component's own *Schema (same pointer), whose
-//     Origin is the component's. The place of the $ref itself is
-//     SchemaRef.Origin.Fields.Lookup("$ref"); SchemaRef.Origin.Key is the
-//     enclosing element's key, not the `schema:` key.
-//   - Below a sequence item (a parameter in `parameters:`), nested elements
-//     carry the item's Key; use their Fields for exact lines.
+//     Origin is the component's. The place of the $ref itself is the
+//     wrapper's: SchemaRef.Origin.Key is the key the $ref is written under
+//     (`schema:`, a property name) and Fields.Lookup("$ref") the $ref.
+//   - An item of a list (a parameter in `parameters:`, an allOf part) has
+//     its own first key as Key.
 //
 // Validation uses kin-openapi's defaults (examples and defaults are checked
 // against their schemas, unknown formats are accepted) in multi-error mode.
 package load
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -61,7 +61,7 @@ import (
 type Spec struct {
 	Dir   string      // absolute spec folder (for a single-file spec: its folder)
 	Files []string    // spec files, relative to Dir, slash-separated, sorted
-	Doc   *openapi3.T // all files merged; loaded with IncludeOrigin; validated
+	Doc   *openapi3.T // all files merged; every element has its Origin; validated
 
 	realDir string // Dir with symlinks evaluated
 }
@@ -97,8 +97,9 @@ func Load(path string) (*Spec, error) {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			doc, ds := s.loadOne(abs)
+			doc, ds := s.loadOne(abs, pre.files[abs])
 			if doc != nil {
+				ds = append(ds, s.stamp(doc, pre.files, abs)...)
 				ds = append(ds, s.validate(doc, f)...)
 			}
 			docs[i], perFile[i] = doc, ds
@@ -206,8 +207,12 @@ func (s *Spec) rel(file string) string {
 	return filepath.ToSlash(f)
 }
 
-// loadOne loads one spec file with kin-openapi, recovering from its panics.
-func (s *Spec) loadOne(abs string) (doc *openapi3.T, diags diag.List) {
+// loadOne loads one spec file: from the prepass's tree when it can (decode),
+// otherwise with kin-openapi's Loader, recovering from its panics.
+func (s *Spec) loadOne(abs string, f *yamlFile) (doc *openapi3.T, diags diag.List) {
+	if doc, ok := s.decode(abs, f); ok {
+		return doc, nil
+	}
 	file := s.rel(abs)
 	defer func() {
 		if r := recover(); r != nil {
@@ -216,11 +221,7 @@ func (s *Spec) loadOne(abs string) (doc *openapi3.T, diags diag.List) {
 				"kin-openapi panicked while loading: %v", r)
 		}
 	}()
-	l := openapi3.NewLoader()
-	l.Context = context.Background()
-	l.IncludeOrigin = true
-	l.IsExternalRefsAllowed = true
-	l.ReadFromURIFunc = s.readFromURI
+	l := newLoader(s)
 	doc, err := l.LoadFromFile(abs)
 	var les *yaml.LoadErrors
 	if errors.As(err, &les) && len(les.Errors) > 0 {

@@ -137,18 +137,23 @@ func TestOrigins(t *testing.T) {
 		t.Errorf("a $ref'd schema does not share the component's *Schema")
 	}
 	// The $ref site: Fields["$ref"] is exact; the wrapper's Key is the
-	// enclosing media type's key (a kin-openapi quirk).
+	// `schema:` key it is written under (kin-openapi gave the enclosing
+	// media type's key).
 	if loc, ok := ref.Origin.Fields.Lookup("$ref"); !ok || s.location(loc, "").String() != "api.yaml:23:17" {
 		t.Errorf("$ref field at %+v, want api.yaml:23:17", loc)
 	}
-	if got := s.Position(ref.Origin, "").String(); got != "api.yaml:21:13" {
-		t.Errorf("the $ref wrapper Key at %s, want api.yaml:21:13", got)
+	if got := s.Position(ref.Origin, "").String(); got != "api.yaml:22:15" {
+		t.Errorf("the $ref wrapper Key at %s, want api.yaml:22:15", got)
 	}
-	// An inline schema inside a parameter (a sequence item) carries the
-	// parameter's Key; its Fields are exact.
+	// A parameter (a sequence item) has its first key as Key; the inline
+	// schema inside it has its own `schema:` key (kin-openapi gave it the
+	// parameter's).
+	if got := s.Position(op.Parameters[0].Value.Origin, "").String(); got != "api.yaml:12:11" {
+		t.Errorf("parameter Key at %s, want api.yaml:12:11", got)
+	}
 	ps := op.Parameters[0].Value.Schema.Value
-	if got := s.Position(ps.Origin, "").String(); got != "api.yaml:12:11" {
-		t.Errorf("parameter schema Key at %s, want api.yaml:12:11", got)
+	if got := s.Position(ps.Origin, "").String(); got != "api.yaml:15:11" {
+		t.Errorf("parameter schema Key at %s, want api.yaml:15:11", got)
 	}
 	if loc := ps.Origin.Fields.Get("type"); loc.Line != 16 {
 		t.Errorf("parameter schema type field at line %d, want 16", loc.Line)

@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
@@ -95,7 +96,10 @@ type prepass struct {
 type yamlFile struct {
 	root *yaml.Node // the document's content node; nil when unreadable
 	ok   bool       // no problem found in this file itself
-	deps []string   // absolute paths of the files its refs point to
+	// jsonOnly: kin-openapi reads this file with its JSON decoder (a raw
+	// U+0085, a line break to YAML), so it must load it itself.
+	jsonOnly bool
+	deps     []string // absolute paths of the files its refs point to
 
 	readDiags diag.List // problems reading or parsing it, until parse reports them
 }
@@ -152,6 +156,7 @@ func (p *prepass) read(abs string) *yamlFile {
 		f.ok = false
 		return f
 	}
+	f.jsonOnly = bytes.Contains(data, []byte("\u0085"))
 	var doc yaml.Node
 	if err := yamlUnmarshal(data, &doc); err != nil {
 		sub := &prepass{s: p.s}

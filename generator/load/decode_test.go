@@ -1,0 +1,90 @@
+package load
+
+import (
+	"bytes"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDecodeMatchesLoader holds decode (the prepass's tree through kin-
+// openapi's UnmarshalYAML methods) to what kin-openapi's own Loader makes of
+// the same file, on every OpenAPI document in the repository: the bundled
+// spec and every test spec. The documents are compared as JSON, which holds
+// everything but origins.
+func TestDecodeMatchesLoader(t *testing.T) {
+	var files []string
+	for _, root := range []string{filepath.Join("..", "..", "spec"), ".."} {
+		filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".yaml") {
+				return err
+			}
+			data, err := os.ReadFile(p)
+			if err == nil && bytes.HasPrefix(data, []byte("openapi:")) {
+				files = append(files, p)
+			}
+			return nil
+		})
+	}
+	decoded := 0
+	for _, p := range files {
+		s, diags := find(filepath.Dir(p))
+		if s == nil {
+			t.Fatalf("%s: %v", p, diags)
+		}
+		abs := filepath.Join(s.Dir, filepath.Base(p))
+		want, wantErr := newLoader(s).LoadFromFile(abs)
+		pre := newPrepass(s)
+		pre.walk(abs)
+		got, ok := s.decode(abs, pre.files[abs])
+		switch {
+		case !ok:
+			continue // decode leaves it to the Loader, which is always right
+		case wantErr != nil:
+			t.Errorf("%s: decoded, but kin-openapi's Loader refuses it: %v", p, wantErr)
+			continue
+		}
+		decoded++
+		g, err1 := json.Marshal(got)
+		w, err2 := json.Marshal(want)
+		if err1 != nil || err2 != nil {
+			t.Errorf("%s: marshal: %v %v", p, err1, err2)
+			continue
+		}
+		if !bytes.Equal(g, w) {
+			t.Errorf("%s: decode differs from kin-openapi's Loader:\n got %s\nwant %s", p, g, w)
+		}
+	}
+	t.Logf("%d of %d documents decoded from the prepass tree", decoded, len(files))
+	if decoded < 30 {
+		t.Errorf("only %d of %d documents went through decode; the fast path is not being taken", decoded, len(files))
+	}
+}
+
+// TestDecodeLeavesOddDocumentsToTheLoader: documents decode cannot take the
+// same way kin-openapi does are loaded by the Loader, with its message.
+func TestDecodeLeavesOddDocumentsToTheLoader(t *testing.T) {
+	for name, doc := range map[string]string{
+		"infinity":   "openapi: 3.0.3\ninfo: {title: a, version: '1', x-n: .inf}\npaths: {}\n",
+		"null key":   "openapi: 3.0.3\ninfo: {title: a, version: '1'}\npaths: {~: {}}\n",
+		"alias loop": "openapi: 3.0.3\ninfo: {title: a, version: '1'}\npaths: {}\ncomponents: {schemas: {A: &a {properties: {p: *a}}}}\n",
+		"NEL (JSON)": "{\"openapi\": \"3.0.3\", \"info\": {\"title\": \"a\u0085b\", \"version\": \"1\"}, \"paths\": {}}\n",
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "api.yaml"), []byte(doc), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			s, _ := find(dir)
+			abs := filepath.Join(s.Dir, "api.yaml")
+			pre := newPrepass(s)
+			pre.walk(abs)
+			if _, ok := s.decode(abs, pre.files[abs]); ok {
+				t.Errorf("decode took a document kin-openapi reads differently")
+			}
+		})
+	}
+}
