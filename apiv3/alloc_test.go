@@ -67,12 +67,12 @@ func TestRuntimeAllocations(t *testing.T) {
 		want float64
 		f    func() error
 	}{
-		{"NewRequest GET", 14, func() error { _, err := c.NewRequest(ctx, get); return err }},
-		{"NewRequest POST", 20, func() error { _, err := c.NewRequest(ctx, post); return err }},
-		{"NewRequest GET escaped path and query", 18, func() error { _, err := c.NewRequest(ctx, escaped); return err }},
-		{"Do GET", 26, func() error { _, err := c.Do(ctx, get, nil); return err }},
-		{"Do POST", 32, func() error { _, err := c.Do(ctx, post, nil); return err }},
-		{"Do GET escaped path and query", 30, func() error { _, err := c.Do(ctx, escaped, nil); return err }},
+		{"NewRequest GET", 12, func() error { _, err := c.NewRequest(ctx, get); return err }},
+		{"NewRequest POST", 18, func() error { _, err := c.NewRequest(ctx, post); return err }},
+		{"NewRequest GET escaped path and query", 15, func() error { _, err := c.NewRequest(ctx, escaped); return err }},
+		{"Do GET", 24, func() error { _, err := c.Do(ctx, get, nil); return err }},
+		{"Do POST", 30, func() error { _, err := c.Do(ctx, post, nil); return err }},
+		{"Do GET escaped path and query", 27, func() error { _, err := c.Do(ctx, escaped, nil); return err }},
 	}
 	for _, tt := range tests {
 		var err error
