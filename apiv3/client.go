@@ -25,14 +25,30 @@ const (
 type Client struct {
 	creds      *credentials
 	settings   settings
-	baseURL    *url.URL
-	backupURL  *url.URL
+	base       host // Config.BaseURL
+	backup     host // Config.BackupBaseURL; base again when there is no backup
 	httpClient *http.Client
 
-	auth       authority // c.creds in production; tests may replace it
-	basePath   string    // escaped path prefix of baseURL, without a trailing "/"
-	backupPath string    // the same for backupURL
-	userAgent  string
+	auth      authority // c.creds in production; tests may replace it
+	userAgent string
+}
+
+// host is one of the two places a request can go.
+type host struct {
+	url     *url.URL
+	rawPath string // escaped path prefix, without a trailing "/"; "" for none
+	path    string // rawPath decoded: the prefix of url.URL.Path
+}
+
+// newHost splits a URL from parseBaseURL into a host. Its path was checked
+// there; decodePath also checks that net/url sends it unchanged.
+func newHost(field string, u *url.URL) (host, error) {
+	raw := strings.TrimSuffix(u.EscapedPath(), "/")
+	path, err := decodePath(raw)
+	if err != nil {
+		return host{}, fmt.Errorf("apiv3: Config.%s path %q: %w", field, raw, err)
+	}
+	return host{url: u, rawPath: raw, path: path}, nil
 }
 
 // authority is what the transport needs from credentials. It is satisfied by
@@ -79,20 +95,25 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
-	backup := base
+	baseHost, err := newHost("BaseURL", base)
+	if err != nil {
+		return nil, err
+	}
+	backupHost := baseHost
 	if cfg.BackupBaseURL != "" || cfg.BaseURL == "" || cfg.BaseURL == DefaultBaseURL {
-		backup, err = parseBaseURL("BackupBaseURL", cfg.BackupBaseURL, DefaultBackupBaseURL)
+		backup, err := parseBaseURL("BackupBaseURL", cfg.BackupBaseURL, DefaultBackupBaseURL)
 		if err != nil {
+			return nil, err
+		}
+		if backupHost, err = newHost("BackupBaseURL", backup); err != nil {
 			return nil, err
 		}
 	}
 	c := &Client{
 		settings:   s,
-		baseURL:    base,
-		backupURL:  backup,
+		base:       baseHost,
+		backup:     backupHost,
 		httpClient: s.httpClient,
-		basePath:   strings.TrimSuffix(base.EscapedPath(), "/"),
-		backupPath: strings.TrimSuffix(backup.EscapedPath(), "/"),
 		userAgent:  userAgent(s.userAgent),
 	}
 	if c.httpClient == nil {

@@ -110,7 +110,7 @@ func TestBaseURL(t *testing.T) {
 	tests := []struct {
 		url      string
 		wantErr  string // substring; "" for success
-		wantPath string // basePath
+		wantPath string // base.rawPath
 	}{
 		{"", "", ""},
 		{"https://api.mch.weixin.qq.com", "", ""},
@@ -154,8 +154,8 @@ func TestBaseURL(t *testing.T) {
 			if err != nil {
 				t.Fatalf("NewClient(%q): %v", tt.url, err)
 			}
-			if c.basePath != tt.wantPath {
-				t.Errorf("basePath = %q, want %q", c.basePath, tt.wantPath)
+			if c.base.rawPath != tt.wantPath {
+				t.Errorf("base.rawPath = %q, want %q", c.base.rawPath, tt.wantPath)
 			}
 		})
 	}
@@ -166,10 +166,10 @@ func TestBackupBaseURL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := c.baseURL.String(); got != DefaultBaseURL {
+	if got := c.base.url.String(); got != DefaultBaseURL {
 		t.Errorf("baseURL = %s, want %s", got, DefaultBaseURL)
 	}
-	if got := c.backupURL.String(); got != DefaultBackupBaseURL {
+	if got := c.backup.url.String(); got != DefaultBackupBaseURL {
 		t.Errorf("backupURL = %s, want %s", got, DefaultBackupBaseURL)
 	}
 	cfg := testConfig("")

@@ -3,6 +3,7 @@ package apiv3
 import (
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 )
 
@@ -80,4 +81,26 @@ func checkRequestPath(p string) error {
 // checkQuery checks an already-encoded query string (without "?").
 func checkQuery(q string) error {
 	return checkEscaped(q, func(c byte) bool { return c == '/' || c == '?' || pchar(c) })
+}
+
+// decodePath returns the decoded form of raw, an escaped path that passed
+// checkRequestPath, for url.URL.Path; RawPath is raw itself. It also checks
+// that net/url sends such a URL's path as raw, unchanged, so that what is
+// signed is what goes on the wire.
+//
+// The check holds for concatenations too: EscapedPath accepts RawPath byte
+// by byte and decodes it escape by escape, so a base path and a request
+// path that each pass (NewClient checks the one, prepare the other) pass
+// together. That is why the request-target is checked once per call, not
+// once per attempt and host.
+func decodePath(raw string) (string, error) {
+	path, err := url.PathUnescape(raw)
+	if err != nil {
+		return "", err
+	}
+	u := url.URL{Path: path, RawPath: raw}
+	if got := u.EscapedPath(); got != raw {
+		return "", fmt.Errorf("net/url would send it as %q", got)
+	}
+	return path, nil
 }

@@ -1,6 +1,7 @@
 package apiv3
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -72,6 +73,39 @@ func TestCheckRequestPath(t *testing.T) {
 	}
 	if err := checkQuery("a=1 2"); err == nil {
 		t.Errorf("checkQuery accepted a space")
+	}
+}
+
+// TestDecodePathAcceptsEveryCheckedPath shows that the check in decodePath
+// holds for every path checkRequestPath lets through, so that building the
+// request URL from a checked base path and a checked request path (see
+// newHTTPRequest) always sends what was signed: every allowed byte and
+// every percent-encoding (upper and lower case), one per path and all in one.
+func TestDecodePathAcceptsEveryCheckedPath(t *testing.T) {
+	var pieces []string
+	for c := 0; c < 256; c++ {
+		if s := string([]byte{byte(c)}); checkRequestPath(s) == nil {
+			pieces = append(pieces, s)
+		}
+		pieces = append(pieces, fmt.Sprintf("%%%02X", c), fmt.Sprintf("%%%02x", c))
+	}
+	for _, raw := range append(pieces, strings.Join(pieces, "")) {
+		raw = "/v3/" + raw + "/x"
+		path, err := decodePath(raw)
+		if err != nil {
+			t.Errorf("decodePath(%q): %v", raw, err)
+			continue
+		}
+		if want, _ := url.PathUnescape(raw); path != want {
+			t.Errorf("decodePath(%q) = %q, want %q", raw, path, want)
+		}
+		u := url.URL{Scheme: "https", Host: "h", Path: path, RawPath: raw, RawQuery: "q=1"}
+		if got := u.RequestURI(); got != raw+"?q=1" {
+			t.Errorf("path %q is sent as %q", raw, got)
+		}
+	}
+	if _, err := decodePath("/%zz"); err == nil {
+		t.Error("decodePath accepted a bad escape")
 	}
 }
 

@@ -137,7 +137,14 @@ func SkipValidation() CallOption {
 	return func(c *callSettings) { c.skipValidation = true }
 }
 
+// applyCallOptions returns the settings of one call. Calling an option
+// takes the address of cs, which moves cs to the heap; returning before cs
+// is declared keeps a call without options (the usual one) from paying
+// that allocation.
 func applyCallOptions(opts []CallOption) callSettings {
+	if len(opts) == 0 {
+		return callSettings{}
+	}
 	var cs callSettings
 	for _, o := range opts {
 		if o != nil {

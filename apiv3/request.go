@@ -62,6 +62,7 @@ type prepared struct {
 	method    string
 	pathQuery string // path + "?" + query, without the base path
 	target    string // request-target: base path + pathQuery (of the host it goes to)
+	path      string // r.Path decoded, for url.URL.Path (decodePath)
 	body      []byte // nil when there is no body
 	bodyExtras
 }
@@ -118,7 +119,7 @@ func (c *Client) NewRequest(ctx context.Context, r *Request, opts ...CallOption)
 	if err != nil {
 		return nil, err
 	}
-	return c.newHTTPRequest(ctx, c.baseURL, p, &cs)
+	return c.newHTTPRequest(ctx, c.base, p, &cs)
 }
 
 // prepare checks r and the call options and encodes the body.
@@ -134,6 +135,10 @@ func (c *Client) prepare(r *Request, cs *callSettings) (*prepared, error) {
 		return nil, fmt.Errorf("apiv3: Request.Path %q must start with /", r.Path)
 	}
 	if err := checkRequestPath(r.Path); err != nil {
+		return nil, fmt.Errorf("apiv3: Request.Path %q: %w", r.Path, err)
+	}
+	path, err := decodePath(r.Path)
+	if err != nil {
 		return nil, fmt.Errorf("apiv3: Request.Path %q: %w", r.Path, err)
 	}
 	if err := checkQuery(r.Query); err != nil {
@@ -160,7 +165,7 @@ func (c *Client) prepare(r *Request, cs *callSettings) (*prepared, error) {
 	if r.Query != "" {
 		pathQuery += "?" + r.Query
 	}
-	return &prepared{r: r, method: method, pathQuery: pathQuery, target: c.basePath + pathQuery, body: body, bodyExtras: extras}, nil
+	return &prepared{r: r, method: method, pathQuery: pathQuery, target: c.base.rawPath + pathQuery, path: path, body: body, bodyExtras: extras}, nil
 }
 
 // encodeBody validates and marshals a request body; nil means no body.
@@ -197,23 +202,28 @@ func (p *prepared) name() string {
 	return p.r.Path
 }
 
-// newHTTPRequest builds and signs one *http.Request for p on host. Each call
-// signs afresh (new timestamp and nonce).
-func (c *Client) newHTTPRequest(ctx context.Context, host *url.URL, p *prepared, cs *callSettings) (*http.Request, error) {
-	u, err := targetURL(host, p.target)
-	if err != nil {
-		return nil, err
-	}
+// newHTTPRequest builds and signs one *http.Request for p on dst, whose
+// base path p.target starts with. Each call signs afresh (new timestamp and
+// nonce).
+func (c *Client) newHTTPRequest(ctx context.Context, dst host, p *prepared, cs *callSettings) (*http.Request, error) {
 	var body io.Reader
 	if p.body != nil {
 		body = bytes.NewReader(p.body)
 	}
-	req, err := http.NewRequestWithContext(ctx, p.method, host.Scheme+"://"+host.Host, body)
+	// The URL "" parses without work into an empty url.URL, which is then
+	// filled in: parsing scheme and host, or building a second url.URL,
+	// would cost allocations on every attempt for nothing.
+	req, err := http.NewRequestWithContext(ctx, p.method, "", body)
 	if err != nil {
 		return nil, fmt.Errorf("apiv3: %w", err)
 	}
-	req.URL = u
-	req.Host = u.Host
+	// The request-target goes on the wire as signed: RawPath is the signed
+	// path and Path its decoded form, and with the two together net/url
+	// sends RawPath unchanged (decodePath checked that in prepare and
+	// NewClient). A path never contains "?" (checkRequestPath).
+	rawPath, query, _ := strings.Cut(p.target, "?")
+	*req.URL = url.URL{Scheme: dst.url.Scheme, Host: dst.url.Host, Path: dst.path + p.path, RawPath: rawPath, RawQuery: query}
+	req.Host = dst.url.Host
 
 	authz, err := c.auth.authorize(p.method, p.target, p.signedBody())
 	if err != nil {
@@ -242,39 +252,18 @@ func (c *Client) newHTTPRequest(ctx context.Context, host *url.URL, p *prepared,
 	return req, nil
 }
 
-// targetURL returns a URL whose RequestURI is exactly target, so that the
-// bytes signed are the bytes sent: Path and RawPath are set together so that
-// net/url does not escape anything again.
-func targetURL(host *url.URL, target string) (*url.URL, error) {
-	path, query, _ := strings.Cut(target, "?")
-	u := &url.URL{Scheme: host.Scheme, Host: host.Host, RawQuery: query}
-	unescaped, err := url.PathUnescape(path)
-	if err != nil {
-		return nil, fmt.Errorf("apiv3: request path %q: %w", path, err)
-	}
-	u.Path, u.RawPath = unescaped, path
-	if u.RequestURI() == target {
-		return u, nil
-	}
-	u.Path, u.RawPath, u.Opaque = "", "", path
-	if u.RequestURI() == target {
-		return u, nil
-	}
-	return nil, fmt.Errorf("apiv3: request-target %q cannot be sent unchanged", target)
-}
-
-// send signs p, sends it once to host and reads and verifies the response.
+// send signs p, sends it once to h and reads and verifies the response.
 // A non-2xx response becomes an *APIError. connErr reports that the request
 // failed in transport: no complete response arrived.
-func (c *Client) send(ctx context.Context, host *url.URL, p *prepared, cs *callSettings) (res *Response, connErr bool, err error) {
-	req, err := c.newHTTPRequest(ctx, host, p, cs)
+func (c *Client) send(ctx context.Context, h host, p *prepared, cs *callSettings) (res *Response, connErr bool, err error) {
+	req, err := c.newHTTPRequest(ctx, h, p, cs)
 	if err != nil {
 		return nil, false, err
 	}
 	if hook := c.settings.debug; hook != nil {
 		start := time.Now()
 		defer func() {
-			hook(newDebugEvent(req, host, p, res, time.Since(start), err))
+			hook(newDebugEvent(req, h.url, p, res, time.Since(start), err))
 		}()
 	}
 	hr, err := c.httpClient.Do(req)

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -516,17 +518,46 @@ func TestEverySendSignsAfresh(t *testing.T) {
 	}
 }
 
-func TestTargetURL(t *testing.T) {
-	for _, target := range []string{
-		"/", "/v3/a", "/v3/a%2Fb", "/v3/%7C%2A", "/v3/%7c", "/a/b/", "/v3?x=%20&y", "/v3/a:b@c!$&'()*+,;=", "//x/y", "/v3/%41",
-	} {
-		u, err := targetURL(mustParse(t, "https://h"), target)
+// TestRequestTargetSentAsSigned checks that the request-target that reaches
+// the server is the one signed, under base paths and for paths that need
+// url.URL's Path and RawPath both. newHTTPRequest assembles the URL from
+// parts checked separately (the base path by NewClient, the request path by
+// prepare); see decodePath.
+func TestRequestTargetSentAsSigned(t *testing.T) {
+	paths := []string{"/", "/v3/a", "/v3/a%2Fb", "/v3/%7C%2A", "/v3/%7c", "/a/b/", "/v3/a:b@c!$&'()*+,;=", "//x/y", "/v3/%41", "/v3/%25%3F"}
+	queries := []string{"", "x=%20&y", "a=/?b"}
+	var got captured
+	srv := httptest.NewServer(recordingHandler(&got, 204, ""))
+	t.Cleanup(srv.Close)
+	for _, base := range []string{"", "/prefix", "/a%2Fb", "/a%20b", "/b:@!"} {
+		c, err := NewClient(testConfig(srv.URL + base))
 		if err != nil {
-			t.Errorf("targetURL(%q): %v", target, err)
-			continue
+			t.Fatal(err)
 		}
-		if u.RequestURI() != target {
-			t.Errorf("targetURL(%q).RequestURI() = %q", target, u.RequestURI())
+		c.auth = &fakeAuth{}
+		for _, p := range paths {
+			for _, q := range queries {
+				want := base + p
+				if q != "" {
+					want += "?" + q
+				}
+				r := &Request{Method: "GET", Path: p, Query: q}
+				req, err := c.NewRequest(context.Background(), r)
+				if err != nil {
+					t.Fatalf("NewRequest(%q, %q) under %q: %v", p, q, base, err)
+				}
+				decoded, _ := url.PathUnescape(base + p)
+				if s := fakeSigned(t, req.Header.Get("Authorization")); s != "GET\n"+want+"\n\n" ||
+					req.URL.RequestURI() != want || req.URL.String() != srv.URL+want || req.URL.Path != decoded {
+					t.Errorf("want %q: signed %q, URL %s, RequestURI %q, Path %q", want, s, req.URL, req.URL.RequestURI(), req.URL.Path)
+				}
+				if _, err := c.Do(context.Background(), r, nil); err != nil {
+					t.Fatal(err)
+				}
+				if s := fakeSigned(t, got.header.Get("Authorization")); got.requestURI != want || s != "GET\n"+want+"\n\n" {
+					t.Errorf("want %q: the server got %q, signed %q", want, got.requestURI, s)
+				}
+			}
 		}
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -214,12 +213,6 @@ func retryableStatus(status int) bool {
 	return status == http.StatusAccepted || status == http.StatusTooManyRequests || (status >= 500 && status <= 599)
 }
 
-// host is one of the two places a request can go.
-type host struct {
-	url  *url.URL
-	path string // escaped base path, without a trailing "/"
-}
-
 // sendWithRetry sends p, repeating it as the retry policy and p allow. It
 // returns the response and error of the last attempt, the error wrapped in
 // a *RetryError when more than one attempt was made or retrying stopped
@@ -231,7 +224,7 @@ func (c *Client) sendWithRetry(ctx context.Context, p *prepared, cs *callSetting
 	if repeatable {
 		maxAttempts = max(pol.MaxAttempts, 1)
 	}
-	hosts := [2]host{{c.baseURL, c.basePath}, {c.backupURL, c.backupPath}}
+	hosts := [2]host{c.base, c.backup}
 	at := 0
 	for attempt := 1; ; attempt++ {
 		res, connErr, err := c.attempt(ctx, hosts[at], p, cs)
@@ -275,8 +268,8 @@ func (c *Client) sendWithRetry(ctx context.Context, p *prepared, cs *callSetting
 // arrived.
 func (c *Client) attempt(ctx context.Context, h host, p *prepared, cs *callSettings) (res *Response, connErr bool, err error) {
 	pa := *p
-	pa.target = h.path + p.pathQuery
-	return c.send(ctx, h.url, &pa, cs)
+	pa.target = h.rawPath + p.pathQuery
+	return c.send(ctx, h, &pa, cs)
 }
 
 // sleep waits for d or until ctx ends, whichever comes first.

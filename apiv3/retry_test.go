@@ -512,8 +512,8 @@ func TestBackupHostDefaults(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.backupURL.String() != tt.want {
-			t.Errorf("BaseURL %q, BackupBaseURL %q: backup = %s, want %s", tt.base, tt.backup, c.backupURL, tt.want)
+		if c.backup.url.String() != tt.want {
+			t.Errorf("BaseURL %q, BackupBaseURL %q: backup = %s, want %s", tt.base, tt.backup, c.backup.url, tt.want)
 		}
 	}
 }
