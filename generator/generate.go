@@ -59,8 +59,22 @@ func generate(opts Options) (Files, diag.List, error) {
 	if err != nil {
 		return nil, asList(err), err
 	}
-	list := spec.Lint()
+	// Lint and the model only read the spec: lint runs on the other core,
+	// a panic in it handed back here like one in the docs below.
+	var (
+		list      diag.List
+		lintPanic any
+		lint      sync.WaitGroup
+	)
+	lint.Go(func() {
+		defer func() { lintPanic = recover() }()
+		list = spec.Lint()
+	})
 	api, built := model.Build(spec, model.Options{InitialismsFile: opts.Initialisms})
+	lint.Wait()
+	if lintPanic != nil {
+		panic(lintPanic)
+	}
 	list = append(list, built...)
 	list.Sort()
 	if opts.Strict {
