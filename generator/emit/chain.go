@@ -36,6 +36,7 @@ func walk(n *model.Node, visit func(*model.Node)) {
 // genNodeType declares a node: its static children as fields, and for a
 // stateful node the runtime client and the parameter values so far.
 func genNodeType(f *jen.File, n *model.Node) {
+	cut(f)
 	f.Add(doc(n.TypeName, "is the chain node of "+nodePath(n)+".", ""))
 	f.Type().Id(n.TypeName).StructFunc(func(g *jen.Group) {
 		childFields(g, n)
@@ -75,6 +76,7 @@ func receiver(n *model.Node) *jen.Statement {
 
 // genParamMethod declares the method selecting a parameter's value.
 func genParamMethod(f *jen.File, parent, c *model.Node) {
+	cut(f)
 	values := map[*model.Node]jen.Code{c: jen.Id(c.ArgName)}
 	for _, p := range parent.Carried {
 		values[p] = jen.Id("n").Dot(p.ArgName)

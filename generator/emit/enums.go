@@ -23,6 +23,7 @@ func genEnumsFile(f *jen.File, api *model.API) bool {
 // genEnum declares a string type, its constants, Valid and Values. Decoding
 // accepts any string, so values the spec does not list still arrive.
 func genEnum(f *jen.File, t *model.Type) {
+	cut(f)
 	f.Add(doc(t.Name, typeDoc(t), deprecation(t.Deprecated)))
 	f.Type().Id(t.Name).Add(enumBase(t))
 	f.Add(note("Values of " + t.Name + "."))

@@ -13,6 +13,7 @@ import (
 // genLeaf declares an operation's three methods: the call, its
 // New<Method>Request twin, and the unexported request builder both use.
 func genLeaf(f *jen.File, n *model.Node, op *model.Operation) {
+	cut(f)
 	genCall(f, n, op)
 	genNewRequest(f, n, op)
 	genRequestBuilder(f, n, op)

@@ -32,6 +32,7 @@ func genParamsFile(f *jen.File, api *model.API) bool {
 }
 
 func genParamsStruct(f *jen.File, t *model.Type) {
+	cut(f)
 	f.Add(doc(t.Name, t.Doc, ""))
 	f.Type().Id(t.Name).StructFunc(func(g *jen.Group) {
 		for _, fd := range t.Fields {

@@ -12,6 +12,7 @@ import (
 // templates with parameters, the function validating and building the path.
 func genPathsFile(f *jen.File, api *model.API) bool {
 	for _, op := range api.Operations {
+		cut(f)
 		f.Add(doc(op.PathConst, "is the path template of "+opName(op)+".", ""))
 		f.Const().Id(op.PathConst).Op("=").Lit(op.Path)
 		if op.Node != nil && len(op.Node.Carried) > 0 {

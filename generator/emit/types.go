@@ -29,6 +29,7 @@ func genTypesFile(f *jen.File, api *model.API) bool {
 
 // genStruct declares one struct with JSON tags.
 func genStruct(f *jen.File, t *model.Type) {
+	cut(f)
 	f.Add(doc(t.Name, typeDoc(t), deprecation(t.Deprecated)))
 	f.Type().Id(t.Name).StructFunc(func(g *jen.Group) {
 		for _, fd := range t.Fields {

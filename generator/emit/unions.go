@@ -14,6 +14,7 @@ const unknownField = "Unknown"
 // genUnion declares a union: one pointer per variant plus Unknown, with
 // MarshalJSON and UnmarshalJSON switching on the discriminator.
 func genUnion(f *jen.File, t *model.Type) {
+	cut(f)
 	f.Add(doc(t.Name, typeDoc(t)+"\n\n"+unionDoc(t), deprecation(t.Deprecated)))
 	f.Type().Id(t.Name).StructFunc(func(g *jen.Group) {
 		for _, v := range t.Variants {

@@ -47,6 +47,7 @@ func patternVar(p *model.Pattern) jen.Code {
 // genValidateEntry declares Validate, which collects every violation of
 // the unexported validate (reused by types holding this one).
 func genValidateEntry(f *jen.File, t *model.Type) {
+	cut(f)
 	f.Add(note("Validate checks x against the spec's constraints and reports every violation\nin an *apiv3.ValidationError."))
 	f.Func().Params(jen.Id("x").Op("*").Id(t.Name)).Id("Validate").Params().Error().Block(
 		jen.Id("v").Op(":=").Qual(runtime, "Validator").Values(jen.Dict{jen.Id("In"): jen.Lit("body")}),
