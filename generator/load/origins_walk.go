@@ -132,8 +132,30 @@ func (st *stamper) schemaRef(r *openapi3.SchemaRef, at site) {
 	if r == nil || !at.ok() {
 		return
 	}
-	r.Origin = origin(at)
 	st.schema(r.Value, st.resolved(r.Ref, at))
+	var value *openapi3.Origin
+	if r.Value != nil {
+		value = r.Value.Origin
+	}
+	r.Origin = wrapperOrigin(r.Ref, value, at)
+}
+
+// wrapperOrigin is the Origin of a $ref wrapper written at at: a wrapper
+// written inline shares its value's (the same place, so the same Origin,
+// which halves what stamping allocates for the many inline schemas).
+func wrapperOrigin(ref string, value *openapi3.Origin, at site) *openapi3.Origin {
+	if ref == "" && value != nil && value.Key != nil && value.Key.Line == keyLine(at) {
+		return value
+	}
+	return origin(at)
+}
+
+// keyLine is the line an Origin read off at has in its Key.
+func keyLine(at site) int {
+	if at.key != nil {
+		return at.key.Line
+	}
+	return at.val.Line
 }
 
 func (st *stamper) schema(s *openapi3.Schema, at site) {

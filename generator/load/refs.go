@@ -212,7 +212,7 @@ func (p *prepass) walk(abs string) {
 	if p.isSpecFile(abs) {
 		p.checkPaths(abs, f)
 	}
-	p.checkRefs(abs, f, f.root, "")
+	p.checkRefs(abs, f, f.root, make([]string, 0, 16))
 	for _, dep := range f.deps {
 		p.walk(dep)
 	}
@@ -251,27 +251,41 @@ func (p *prepass) checkPaths(abs string, f *yamlFile) {
 	}
 }
 
-// checkRefs visits every $ref below n (at JSON Pointer ptr) and checks it.
-func (p *prepass) checkRefs(abs string, f *yamlFile, n *yaml.Node, ptr string) {
+// checkRefs visits every $ref below n and checks it. path holds the JSON
+// Pointer tokens down to n, escaped; the pointer string is built only for a
+// $ref, since most of a document has none.
+func (p *prepass) checkRefs(abs string, f *yamlFile, n *yaml.Node, path []string) {
 	switch n.Kind {
 	case yaml.MappingNode:
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			if k.Value == "$ref" && v.Kind == yaml.ScalarNode {
-				p.checkRef(abs, f, v, ptr+"/$ref")
+				p.checkRef(abs, f, v, pointerOf(path)+"/$ref")
 				continue
 			}
 			switch k.Value {
 			case "example", "default", "enum", "const":
 				continue // values, not OpenAPI objects
 			}
-			p.checkRefs(abs, f, v, ptr+"/"+escapePointer(k.Value))
+			if v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode {
+				p.checkRefs(abs, f, v, append(path, escapePointer(k.Value)))
+			}
 		}
 	case yaml.SequenceNode:
 		for i, v := range n.Content {
-			p.checkRefs(abs, f, v, ptr+"/"+strconv.Itoa(i))
+			if v.Kind == yaml.MappingNode || v.Kind == yaml.SequenceNode {
+				p.checkRefs(abs, f, v, append(path, strconv.Itoa(i)))
+			}
 		}
 	}
+}
+
+// pointerOf joins escaped tokens into a JSON Pointer.
+func pointerOf(path []string) string {
+	if len(path) == 0 {
+		return ""
+	}
+	return "/" + strings.Join(path, "/")
 }
 
 // checkRef checks one $ref value: it must stay under the spec folder, name
