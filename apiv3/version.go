@@ -1,13 +1,20 @@
 package apiv3
 
-// SupportPackageIsVersion1 is referenced by every package wxpaygen generates
-// (`const _ = apiv3.SupportPackageIsVersion1`). It is the contract between
-// generated code and this runtime: when the runtime changes what generated
-// code may call, the constant is renamed (SupportPackageIsVersion2, ...), so
-// that code generated for another runtime fails to compile at that line
-// instead of misbehaving. The fix is to regenerate with a wxpaygen whose
+// SupportPackageIsVersion2 is referenced by every package wxpaygen generates
+// (`const _ = apiv3.SupportPackageIsVersion2`). It is the contract between
+// generated code and this runtime: when the runtime gains something generated
+// code calls, a new constant is added (version 2 added ClassPattern), so that
+// code generated for a newer runtime fails to compile at that line instead of
+// at some call deep inside. The fix is to regenerate with a wxpaygen whose
 // version matches the apiv3 package in your go.mod.
+//
+// The older constants stay: code generated for them still compiles and runs
+// against this runtime.
+const SupportPackageIsVersion2 = true
+
+// SupportPackageIsVersion1 is what packages generated before ClassPattern
+// reference.
 const SupportPackageIsVersion1 = true
 
 // RuntimeVersion is the version of this runtime, sent in the User-Agent.
-const RuntimeVersion = "0.1.0"
+const RuntimeVersion = "0.2.0"

@@ -6,8 +6,8 @@ import (
 )
 
 func TestVersion(t *testing.T) {
-	if !SupportPackageIsVersion1 {
-		t.Error("SupportPackageIsVersion1 must be true")
+	if !SupportPackageIsVersion1 || !SupportPackageIsVersion2 {
+		t.Error("every SupportPackageIsVersion constant must stay true")
 	}
 	if !regexp.MustCompile(`^\d+\.\d+\.\d+$`).MatchString(RuntimeVersion) {
 		t.Errorf("RuntimeVersion %q is not semantic", RuntimeVersion)

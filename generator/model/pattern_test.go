@@ -36,7 +36,7 @@ var classRepeatCases = []struct {
 	{`^[ab]{0}$`, &ClassRepeat{"ab", 0, 0}},
 	{`^[ab]{3}$`, &ClassRepeat{"ab", 3, 3}},
 	{`^[ab]{2,}$`, &ClassRepeat{"ab", 2, -1}},
-	{`^[ab]+?$`, &ClassRepeat{"ab", 1, -1}},   // laziness does not change what matches
+	{`^[ab]+?$`, &ClassRepeat{"ab", 1, -1}},         // laziness does not change what matches
 	{`^[ab]{1,1000}$`, &ClassRepeat{"ab", 1, 1000}}, // RE2's largest count
 	// Tricky members.
 	{`^[\-]+$`, &ClassRepeat{"-", 1, -1}},
