@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Owned reports whether the generator owns the file at rel (slash-separated,
@@ -64,14 +65,28 @@ func Check(dir string, files Files) (Drift, error) {
 	if err != nil {
 		return d, err
 	}
-	for _, rel := range files.Names() {
-		old, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+	names := files.Names()
+	state := make([]int, len(names)) // 0 same, 1 missing, 2 stale
+	err = each(len(names), func(i int) error {
+		old, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(names[i])))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
-			d.Missing = append(d.Missing, rel)
+			state[i] = 1
 		case err != nil:
-			return d, err
-		case !bytes.Equal(old, files[rel]):
+			return err
+		case !bytes.Equal(old, files[names[i]]):
+			state[i] = 2
+		}
+		return nil
+	})
+	if err != nil {
+		return d, err
+	}
+	for i, rel := range names {
+		switch state[i] {
+		case 1:
+			d.Missing = append(d.Missing, rel)
+		case 2:
 			d.Stale = append(d.Stale, rel)
 		}
 	}
@@ -97,13 +112,42 @@ func Write(dir string, files Files) error {
 	if err != nil {
 		return err
 	}
-	for _, rel := range slices.Concat(d.Missing, d.Stale) {
-		if err := writeAtomic(filepath.Join(dir, filepath.FromSlash(rel)), files[rel]); err != nil {
-			return err
-		}
+	write := slices.Concat(d.Missing, d.Stale)
+	err = each(len(write), func(i int) error {
+		return writeAtomic(filepath.Join(dir, filepath.FromSlash(write[i])), files[write[i]])
+	})
+	if err != nil {
+		return err
 	}
 	for _, rel := range d.Extra {
 		if err := os.Remove(filepath.Join(dir, filepath.FromSlash(rel))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// each runs fn for 0..n-1 on a few goroutines (the files are many and small,
+// so the time is the file system's) and returns the error of the lowest i
+// that failed.
+func each(n int, fn func(i int) error) error {
+	errs := make([]error, n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(n, 8) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = fn(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
 			return err
 		}
 	}
