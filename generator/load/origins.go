@@ -110,16 +110,21 @@ func origin(at site) *openapi3.Origin {
 	if at.val == nil {
 		return nil
 	}
-	o := &openapi3.Origin{}
+	// The Origin and its Key in one allocation: there is one per element.
+	both := &struct {
+		o   openapi3.Origin
+		key openapi3.Location
+	}{}
+	o := &both.o
 	kn := at.key
 	if kn == nil {
 		kn = at.val
 	}
-	key := openapi3.Location{File: at.file, Line: kn.Line, Column: kn.Column, EndLine: endLine(at.val)}
+	both.key = openapi3.Location{File: at.file, Line: kn.Line, Column: kn.Column, EndLine: endLine(at.val)}
 	if at.key != nil {
-		key.Name = at.key.Value
+		both.key.Name = at.key.Value
 	}
-	o.Key = &key
+	o.Key = &both.key
 	if at.val.Kind != yaml.MappingNode {
 		return o
 	}
