@@ -1,6 +1,7 @@
 package load
 
 import (
+	"bytes"
 	"encoding/json"
 	"maps"
 	"slices"
@@ -23,6 +24,8 @@ import (
 // the first file (by name) that has them; tags are united by name, first wins.
 func (s *Spec) merge(docs []*openapi3.T) (*openapi3.T, diag.List) {
 	var diags diag.List
+	s.mergedJSON = map[any][]byte{}
+	defer func() { s.mergedJSON = nil }()
 	out := &openapi3.T{Paths: openapi3.NewPaths()}
 	comps := openapi3.NewComponents()
 	out.Components = &comps
@@ -151,7 +154,7 @@ func mergeSection[M ~map[string]V, V comparable](s *Spec, section string, dst *M
 			(*dst)[name] = v
 			continue
 		}
-		if have == v || sameJSON(have, v) {
+		if have == v || s.sameJSON(have, v) {
 			continue
 		}
 		ptr := "/components/" + section + "/" + escapePointer(name)
@@ -160,9 +163,18 @@ func mergeSection[M ~map[string]V, V comparable](s *Spec, section string, dst *M
 	}
 }
 
-// sameJSON compares two elements by their JSON form, which leaves Origins out.
-func sameJSON(a, b any) bool {
-	ja, errA := json.Marshal(a)
-	jb, errB := json.Marshal(b)
-	return errA == nil && errB == nil && string(ja) == string(jb)
+// sameJSON compares a merged component with another by their JSON form, which
+// leaves Origins out. The merged one is marshalled once: a component shared
+// by many files (an ErrorResponse in each) is compared once per file.
+func (s *Spec) sameJSON(have, v any) bool {
+	jh, ok := s.mergedJSON[have]
+	if !ok {
+		var err error
+		if jh, err = json.Marshal(have); err != nil {
+			return false
+		}
+		s.mergedJSON[have] = jh
+	}
+	jv, err := json.Marshal(v)
+	return err == nil && bytes.Equal(jh, jv)
 }
