@@ -24,7 +24,7 @@ import (
 // fails to decode, and the caller loads the file the ordinary way, which also
 // gives kin-openapi's own error message.
 func (s *Spec) decode(abs string, f *yamlFile) (doc *openapi3.T, ok bool) {
-	if f == nil || f.root == nil || f.jsonOnly {
+	if f == nil || f.root == nil || f.jsonOnly || !f.prepared {
 		return nil, false
 	}
 	defer func() {
@@ -32,9 +32,6 @@ func (s *Spec) decode(abs string, f *yamlFile) (doc *openapi3.T, ok bool) {
 			doc, ok = nil, false
 		}
 	}()
-	if prepareTree(f.root) != nil {
-		return nil, false
-	}
 	l := newLoader(s)
 	loc := &url.URL{Path: filepath.ToSlash(abs)}
 	// Loading an empty document first makes the Loader treat loc as the root

@@ -88,3 +88,53 @@ func TestDecodeLeavesOddDocumentsToTheLoader(t *testing.T) {
 		})
 	}
 }
+
+// TestDecodeConcurrentWithStamping: a spec file whose tree preparation
+// replaces nodes (a key written as an alias) while another spec file's
+// origins are stamped through a $ref into it. Under -race this fails if the
+// preparation ran beside the stamping instead of before it.
+func TestDecodeConcurrentWithStamping(t *testing.T) {
+	dir := t.TempDir()
+	files := map[string]string{
+		"a.yaml": `openapi: 3.0.3
+info: {title: a, version: "1"}
+paths:
+  /v3/a:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: 'b.yaml#/components/schemas/Thing'}
+`,
+		"b.yaml": `openapi: 3.0.3
+info: {title: b, version: "1"}
+x-names: [&n name]
+paths: {}
+components:
+  schemas:
+    Thing:
+      type: object
+      properties:
+        *n : {type: string}
+`,
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	thing := s.Doc.Paths.Value("/v3/a").Get.Responses.Value("200").Value.Content["application/json"].Schema.Value
+	p := thing.Properties["name"]
+	if p == nil {
+		t.Fatalf("property written with an alias key is missing: %v", thing.Properties)
+	}
+	if got := s.Position(p.Value.Origin, "").String(); got != "b.yaml:10:9" {
+		t.Errorf("the property at %s, want b.yaml:10:9", got)
+	}
+}

@@ -99,6 +99,10 @@ type yamlFile struct {
 	// jsonOnly: kin-openapi reads this file with its JSON decoder (a raw
 	// U+0085, a line break to YAML), so it must load it itself.
 	jsonOnly bool
+	// prepared: prepareTree accepted the tree (decode.go). It runs when the
+	// file is read, before any goroutine reads the tree, since it may
+	// replace nodes that a concurrent stamper would be walking.
+	prepared bool
 	deps     []string // absolute paths of the files its refs point to
 
 	readDiags diag.List // problems reading or parsing it, until parse reports them
@@ -167,6 +171,7 @@ func (p *prepass) read(abs string) *yamlFile {
 	}
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
 		f.root = doc.Content[0]
+		f.prepared = prepareTree(f.root) == nil
 	}
 	return f
 }
