@@ -90,10 +90,11 @@ func (at site) items(fn func(i int, s site)) {
 type stamper struct {
 	files map[string]*yamlFile // the prepass trees, by absolute path
 	seen  map[any]bool         // values stamped already ($refs share them)
+	keys  keyIndex             // for $ref targets
 }
 
 func newStamper(files map[string]*yamlFile) *stamper {
-	return &stamper{files: files, seen: map[any]bool{}}
+	return &stamper{files: files, seen: map[any]bool{}, keys: keyIndex{}}
 }
 
 // first reports whether v (a pointer) is stamped for the first time.
@@ -193,7 +194,11 @@ func (st *stamper) target(at site, ref string) site {
 		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
 		switch out.val.Kind {
 		case yaml.MappingNode:
-			out = out.child(tok)
+			k, v := st.keys.entry(out.val, tok)
+			if v == nil {
+				return site{}
+			}
+			out = site{file: file, key: k, val: deAlias(v)}
 		case yaml.SequenceNode:
 			found := site{}
 			out.items(func(i int, s site) {

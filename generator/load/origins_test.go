@@ -3,9 +3,11 @@ package load
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/getkin/kin-openapi/openapi3"
+	"go.yaml.in/yaml/v4"
 )
 
 // TestOriginsAcrossFiles: a value reached through a $ref into another file is
@@ -117,5 +119,28 @@ func TestEveryElementLocated(t *testing.T) {
 	}
 	if n < 500 {
 		t.Errorf("checked only %d elements; is the walk reaching the spec?", n)
+	}
+}
+
+// TestKeyIndexAgreesWithEntry: the index of a large mapping answers what a
+// scan does, the first of two equal keys included.
+func TestKeyIndexAgreesWithEntry(t *testing.T) {
+	var src strings.Builder
+	for i := range 100 {
+		fmt.Fprintf(&src, "k%d: %d\n", i, i)
+	}
+	src.WriteString("k7: dup\n") // a duplicate: yaml.Node keeps both
+	var doc yaml.Node
+	if err := yaml.Unmarshal([]byte(src.String()), &doc); err != nil {
+		t.Skipf("the YAML parser refuses duplicate keys here: %v", err)
+	}
+	m := doc.Content[0]
+	ix := keyIndex{}
+	for _, key := range []string{"k0", "k7", "k99", "k100", ""} {
+		wk, wv := entry(m, key)
+		gk, gv := ix.entry(m, key)
+		if wk != gk || wv != gv {
+			t.Errorf("entry %q: index gives %v/%v, scan %v/%v", key, gk, gv, wk, wv)
+		}
 	}
 }

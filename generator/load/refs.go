@@ -91,6 +91,7 @@ type prepass struct {
 	files  map[string]*yamlFile // by absolute path
 	parsed map[string]*yamlFile // parsed ahead by parseAll, not walked yet
 	diags  diag.List
+	keys   keyIndex // for $ref targets
 }
 
 type yamlFile struct {
@@ -109,7 +110,7 @@ type yamlFile struct {
 }
 
 func newPrepass(s *Spec) *prepass {
-	return &prepass{s: s, files: map[string]*yamlFile{}}
+	return &prepass{s: s, files: map[string]*yamlFile{}, keys: keyIndex{}}
 }
 
 // parse reads and parses a file once (or takes it from parseAll).
@@ -342,7 +343,7 @@ func (p *prepass) checkRef(abs string, f *yamlFile, v *yaml.Node, ptr string) {
 		fail("write the fragment as a JSON Pointer, e.g. #/components/schemas/Card", "$ref %q: fragment is not a JSON Pointer", ref)
 		return
 	}
-	if lookup(tf.root, u.Fragment) == nil {
+	if p.keys.lookup(tf.root, u.Fragment) == nil {
 		where := ""
 		if target != abs {
 			where = " in " + p.s.rel(target)
@@ -376,13 +377,13 @@ func (p *prepass) closureOK(abs string) bool {
 }
 
 // lookup follows a JSON Pointer through a YAML node tree.
-func lookup(n *yaml.Node, pointer string) *yaml.Node {
+func (ix keyIndex) lookup(n *yaml.Node, pointer string) *yaml.Node {
 	for _, tok := range strings.Split(pointer, "/")[1:] {
 		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
 		n = deAlias(n)
 		switch n.Kind {
 		case yaml.MappingNode:
-			_, v := entry(n, tok)
+			_, v := ix.entry(n, tok)
 			if v == nil {
 				return nil
 			}
@@ -398,6 +399,33 @@ func lookup(n *yaml.Node, pointer string) *yaml.Node {
 		}
 	}
 	return n
+}
+
+// keyIndex finds the entries of large mappings by key without scanning them:
+// a $ref into a big spec file (#/components/schemas/X among thousands) would
+// otherwise cost a scan each, quadratic in the file. Not safe for concurrent
+// use; each walk has its own.
+type keyIndex map[*yaml.Node]map[string]int
+
+// entry is the package's entry, indexed for mappings of many keys. The first
+// of two equal keys wins, as in entry.
+func (ix keyIndex) entry(m *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
+	if m.Kind != yaml.MappingNode || len(m.Content) < 64 {
+		return entry(m, key)
+	}
+	idx, ok := ix[m]
+	if !ok {
+		idx = make(map[string]int, len(m.Content)/2)
+		for i := len(m.Content) - 2; i >= 0; i -= 2 {
+			idx[m.Content[i].Value] = i
+		}
+		ix[m] = idx
+	}
+	i, ok := idx[key]
+	if !ok {
+		return nil, nil
+	}
+	return m.Content[i], m.Content[i+1]
 }
 
 func deAlias(n *yaml.Node) *yaml.Node {
