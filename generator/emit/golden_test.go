@@ -1,7 +1,6 @@
 package emit
 
 import (
-	"context"
 	"flag"
 	"os"
 	"os/exec"
@@ -9,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/wxpaygen/wxpaygen/generator/load"
@@ -18,25 +16,15 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the expected files of testdata/<case>/want")
 
-// loadSpec is a tiny loader for tests: the case's spec.yaml, with origins,
-// validated.
+// loadSpec loads the case's spec.yaml the way generation does (load.Load:
+// origins, validation, lint-free).
 func loadSpec(t *testing.T, dir string) *load.Spec {
 	t.Helper()
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	l := openapi3.NewLoader()
-	l.IncludeOrigin = true
-	l.IsExternalRefsAllowed = true // the case's own files only
-	doc, err := l.LoadFromFile(filepath.Join(abs, "spec.yaml"))
+	spec, err := load.Load(filepath.Join(dir, "spec.yaml"))
 	if err != nil {
 		t.Fatalf("load: %v", err)
 	}
-	if err := doc.Validate(context.Background()); err != nil {
-		t.Fatalf("validate: %v", err)
-	}
-	return &load.Spec{Dir: abs, Files: []string{"spec.yaml"}, Doc: doc}
+	return spec
 }
 
 // cases lists the folders under testdata holding a spec.yaml.
