@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
 )
 
 // TestDecodeMatchesLoader holds decode (the prepass's tree through kin-
@@ -35,11 +37,7 @@ func TestDecodeMatchesLoader(t *testing.T) {
 		if s == nil {
 			t.Fatalf("%s: %v", p, diags)
 		}
-		abs := filepath.Join(s.Dir, filepath.Base(p))
-		want, wantErr := newLoader(s).LoadFromFile(abs)
-		pre := newPrepass(s)
-		pre.walk(abs)
-		got, ok := s.decode(abs, pre.files[abs])
+		got, ok, want, wantErr := decodeAndLoad(s, filepath.Join(s.Dir, filepath.Base(p)))
 		switch {
 		case !ok:
 			continue // decode leaves it to the Loader, which is always right
@@ -137,4 +135,14 @@ components:
 	if got := s.Position(p.Value.Origin, "").String(); got != "b.yaml:10:9" {
 		t.Errorf("the property at %s, want b.yaml:10:9", got)
 	}
+}
+
+// decodeAndLoad reads the spec file abs both ways: through the prepass and
+// decode (ok reports whether decode took it), and with kin-openapi's Loader.
+func decodeAndLoad(s *Spec, abs string) (got *openapi3.T, ok bool, want *openapi3.T, wantErr error) {
+	pre := newPrepass(s)
+	pre.walk(abs)
+	got, ok = s.decode(abs, pre.files[abs])
+	want, wantErr = newLoader(s).LoadFromFile(abs)
+	return got, ok, want, wantErr
 }

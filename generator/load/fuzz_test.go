@@ -49,14 +49,10 @@ func decodeMatchesLoader(t *testing.T, dir string) {
 	if s == nil {
 		return
 	}
-	abs := filepath.Join(s.Dir, "api.yaml")
-	pre := newPrepass(s)
-	pre.walk(abs)
-	got, ok := s.decode(abs, pre.files[abs])
+	got, ok, want, err := decodeAndLoad(s, filepath.Join(s.Dir, "api.yaml"))
 	if !ok {
 		return
 	}
-	want, err := newLoader(s).LoadFromFile(abs)
 	if err != nil {
 		t.Fatalf("decoded, but kin-openapi's Loader refuses it: %v", err)
 	}

@@ -63,8 +63,7 @@ type Spec struct {
 	Files []string    // spec files, relative to Dir, slash-separated, sorted
 	Doc   *openapi3.T // all files merged; every element has its Origin; validated
 
-	realDir    string         // Dir with symlinks evaluated
-	mergedJSON map[any][]byte // during merge: the JSON of merged components
+	realDir string // Dir with symlinks evaluated
 }
 
 // Load reads path, a spec file or a spec folder. The error, when not nil, is a

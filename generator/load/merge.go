@@ -24,8 +24,7 @@ import (
 // the first file (by name) that has them; tags are united by name, first wins.
 func (s *Spec) merge(docs []*openapi3.T) (*openapi3.T, diag.List) {
 	var diags diag.List
-	s.mergedJSON = map[any][]byte{}
-	defer func() { s.mergedJSON = nil }()
+	seen := mergedJSON{}
 	out := &openapi3.T{Paths: openapi3.NewPaths()}
 	comps := openapi3.NewComponents()
 	out.Components = &comps
@@ -65,7 +64,7 @@ func (s *Spec) merge(docs []*openapi3.T) (*openapi3.T, diag.List) {
 		}
 		s.mergePaths(out, doc, pathFile, opIDs, &diags)
 		if doc.Components != nil {
-			s.mergeComponents(out.Components, doc.Components, &diags)
+			s.mergeComponents(out.Components, doc.Components, seen, &diags)
 		}
 	}
 	return out, diags
@@ -124,22 +123,22 @@ func (s *Spec) mergePaths(out, doc *openapi3.T, copied map[string]bool, opIDs ma
 }
 
 // mergeComponents unites src into dst, one section at a time.
-func (s *Spec) mergeComponents(dst, src *openapi3.Components, diags *diag.List) {
-	mergeSection(s, "schemas", &dst.Schemas, src.Schemas, func(r *openapi3.SchemaRef) *openapi3.Origin { return refOrigin(r.Origin, r.Value) }, diags)
-	mergeSection(s, "parameters", &dst.Parameters, src.Parameters, func(r *openapi3.ParameterRef) *openapi3.Origin { return refOrigin(r.Origin, r.Value) }, diags)
-	mergeSection(s, "headers", &dst.Headers, src.Headers, func(r *openapi3.HeaderRef) *openapi3.Origin { return refOrigin(r.Origin, r.Value) }, diags)
-	mergeSection(s, "requestBodies", &dst.RequestBodies, src.RequestBodies, func(r *openapi3.RequestBodyRef) *openapi3.Origin { return refOrigin(r.Origin, r.Value) }, diags)
-	mergeSection(s, "responses", &dst.Responses, src.Responses, func(r *openapi3.ResponseRef) *openapi3.Origin { return refOrigin(r.Origin, r.Value) }, diags)
-	mergeSection(s, "securitySchemes", &dst.SecuritySchemes, src.SecuritySchemes, func(r *openapi3.SecuritySchemeRef) *openapi3.Origin { return refOrigin(r.Origin, r.Value) }, diags)
-	mergeSection(s, "examples", &dst.Examples, src.Examples, func(r *openapi3.ExampleRef) *openapi3.Origin { return refOrigin(r.Origin, r.Value) }, diags)
-	mergeSection(s, "links", &dst.Links, src.Links, func(r *openapi3.LinkRef) *openapi3.Origin { return refOrigin(r.Origin, r.Value) }, diags)
-	mergeSection(s, "callbacks", &dst.Callbacks, src.Callbacks, func(r *openapi3.CallbackRef) *openapi3.Origin { return refOrigin(r.Origin, r.Value) }, diags)
+func (s *Spec) mergeComponents(dst, src *openapi3.Components, seen mergedJSON, diags *diag.List) {
+	mergeSection(s, seen, "schemas", &dst.Schemas, src.Schemas, func(r *openapi3.SchemaRef) *openapi3.Origin { return refOrigin(r.Origin, r.Value) }, diags)
+	mergeSection(s, seen, "parameters", &dst.Parameters, src.Parameters, func(r *openapi3.ParameterRef) *openapi3.Origin { return refOrigin(r.Origin, r.Value) }, diags)
+	mergeSection(s, seen, "headers", &dst.Headers, src.Headers, func(r *openapi3.HeaderRef) *openapi3.Origin { return refOrigin(r.Origin, r.Value) }, diags)
+	mergeSection(s, seen, "requestBodies", &dst.RequestBodies, src.RequestBodies, func(r *openapi3.RequestBodyRef) *openapi3.Origin { return refOrigin(r.Origin, r.Value) }, diags)
+	mergeSection(s, seen, "responses", &dst.Responses, src.Responses, func(r *openapi3.ResponseRef) *openapi3.Origin { return refOrigin(r.Origin, r.Value) }, diags)
+	mergeSection(s, seen, "securitySchemes", &dst.SecuritySchemes, src.SecuritySchemes, func(r *openapi3.SecuritySchemeRef) *openapi3.Origin { return refOrigin(r.Origin, r.Value) }, diags)
+	mergeSection(s, seen, "examples", &dst.Examples, src.Examples, func(r *openapi3.ExampleRef) *openapi3.Origin { return refOrigin(r.Origin, r.Value) }, diags)
+	mergeSection(s, seen, "links", &dst.Links, src.Links, func(r *openapi3.LinkRef) *openapi3.Origin { return refOrigin(r.Origin, r.Value) }, diags)
+	mergeSection(s, seen, "callbacks", &dst.Callbacks, src.Callbacks, func(r *openapi3.CallbackRef) *openapi3.Origin { return refOrigin(r.Origin, r.Value) }, diags)
 	if dst.Extensions == nil {
 		dst.Extensions = src.Extensions
 	}
 }
 
-func mergeSection[M ~map[string]V, V comparable](s *Spec, section string, dst *M, src M, origin func(V) *openapi3.Origin, diags *diag.List) {
+func mergeSection[M ~map[string]V, V comparable](s *Spec, seen mergedJSON, section string, dst *M, src M, origin func(V) *openapi3.Origin, diags *diag.List) {
 	var zero V
 	for _, name := range slices.Sorted(maps.Keys(src)) {
 		v := src[name]
@@ -154,7 +153,7 @@ func mergeSection[M ~map[string]V, V comparable](s *Spec, section string, dst *M
 			(*dst)[name] = v
 			continue
 		}
-		if have == v || s.sameJSON(have, v) {
+		if have == v || seen.same(have, v) {
 			continue
 		}
 		ptr := "/components/" + section + "/" + escapePointer(name)
@@ -163,17 +162,20 @@ func mergeSection[M ~map[string]V, V comparable](s *Spec, section string, dst *M
 	}
 }
 
-// sameJSON compares a merged component with another by their JSON form, which
-// leaves Origins out. The merged one is marshalled once: a component shared
-// by many files (an ErrorResponse in each) is compared once per file.
-func (s *Spec) sameJSON(have, v any) bool {
-	jh, ok := s.mergedJSON[have]
+// mergedJSON holds the JSON of merged components, so that one shared by many
+// files (an ErrorResponse in each) is marshalled once for the comparisons.
+type mergedJSON map[any][]byte
+
+// same compares a merged component with another by their JSON form, which
+// leaves Origins out.
+func (m mergedJSON) same(have, v any) bool {
+	jh, ok := m[have]
 	if !ok {
 		var err error
 		if jh, err = json.Marshal(have); err != nil {
 			return false
 		}
-		s.mergedJSON[have] = jh
+		m[have] = jh
 	}
 	jv, err := json.Marshal(v)
 	return err == nil && bytes.Equal(jh, jv)

@@ -2,8 +2,6 @@ package load
 
 import (
 	"net/url"
-	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -176,45 +174,17 @@ func (st *stamper) target(at site, ref string) site {
 	}
 	file := at.file
 	if u.Path != "" {
-		t := filepath.Clean(filepath.FromSlash(u.Path))
-		if !filepath.IsAbs(t) {
-			t = filepath.Join(filepath.Dir(at.file), t)
-		}
-		file = t
+		file = refFile(at.file, u)
 	}
 	f := st.files[file]
 	if f == nil || f.root == nil {
 		return site{}
 	}
-	out := site{file: file, val: f.root}
-	if u.Fragment == "" {
-		return out
+	k, v := st.keys.resolve(f.root, u.Fragment)
+	if v == nil {
+		return site{}
 	}
-	for _, tok := range strings.Split(u.Fragment, "/")[1:] {
-		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		switch out.val.Kind {
-		case yaml.MappingNode:
-			k, v := st.keys.entry(out.val, tok)
-			if v == nil {
-				return site{}
-			}
-			out = site{file: file, key: k, val: deAlias(v)}
-		case yaml.SequenceNode:
-			found := site{}
-			out.items(func(i int, s site) {
-				if tok == strconv.Itoa(i) {
-					found = s
-				}
-			})
-			out = found
-		default:
-			return site{}
-		}
-		if !out.ok() {
-			return site{}
-		}
-	}
-	return out
+	return site{file: file, key: k, val: v}
 }
 
 // stamp stamps the origins of doc, loaded from the spec file abs, recovering

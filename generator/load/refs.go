@@ -314,10 +314,7 @@ func (p *prepass) checkRef(abs string, f *yamlFile, v *yaml.Node, ptr string) {
 			fail(refHint, "$ref %q refused: refs may point only to files under the spec folder", ref)
 			return
 		}
-		t := filepath.Clean(filepath.FromSlash(u.Path))
-		if !filepath.IsAbs(t) {
-			t = filepath.Join(filepath.Dir(abs), t)
-		}
+		t := refFile(abs, u)
 		if !p.s.under(t) {
 			fail(refHint, "$ref %q refused: refs may point only to files under the spec folder", ref)
 			return
@@ -343,13 +340,23 @@ func (p *prepass) checkRef(abs string, f *yamlFile, v *yaml.Node, ptr string) {
 		fail("write the fragment as a JSON Pointer, e.g. #/components/schemas/Card", "$ref %q: fragment is not a JSON Pointer", ref)
 		return
 	}
-	if p.keys.lookup(tf.root, u.Fragment) == nil {
+	if _, v := p.keys.resolve(tf.root, u.Fragment); v == nil {
 		where := ""
 		if target != abs {
 			where = " in " + p.s.rel(target)
 		}
 		fail("define the target or fix the $ref", "$ref %q does not resolve: nothing at #%s%s", ref, u.Fragment, where)
 	}
+}
+
+// refFile is the file a $ref written in the file from points to: its path,
+// relative to from's folder unless absolute.
+func refFile(from string, u *url.URL) string {
+	t := filepath.Clean(filepath.FromSlash(u.Path))
+	if !filepath.IsAbs(t) {
+		t = filepath.Join(filepath.Dir(from), t)
+	}
+	return t
 }
 
 // closureOK reports whether a file and every file it refers to are free of
@@ -376,29 +383,35 @@ func (p *prepass) closureOK(abs string) bool {
 	return ok(abs)
 }
 
-// lookup follows a JSON Pointer through a YAML node tree.
-func (ix keyIndex) lookup(n *yaml.Node, pointer string) *yaml.Node {
+// resolve follows a JSON Pointer through a YAML node tree to the value it
+// names and the key heading it: the mapping key, or for an item of a list its
+// own first key (nil for a scalar item or the whole tree). Both are nil when
+// nothing is there.
+func (ix keyIndex) resolve(n *yaml.Node, pointer string) (key, val *yaml.Node) {
+	n = deAlias(n)
 	for _, tok := range strings.Split(pointer, "/")[1:] {
 		tok = strings.ReplaceAll(strings.ReplaceAll(tok, "~1", "/"), "~0", "~")
-		n = deAlias(n)
 		switch n.Kind {
 		case yaml.MappingNode:
-			_, v := ix.entry(n, tok)
+			k, v := ix.entry(n, tok)
 			if v == nil {
-				return nil
+				return nil, nil
 			}
-			n = v
+			key, n = k, deAlias(v)
 		case yaml.SequenceNode:
 			i, err := strconv.Atoi(tok)
 			if err != nil || i < 0 || i >= len(n.Content) {
-				return nil
+				return nil, nil
 			}
-			n = n.Content[i]
+			key, n = nil, deAlias(n.Content[i])
+			if n.Kind == yaml.MappingNode && len(n.Content) > 0 {
+				key = n.Content[0]
+			}
 		default:
-			return nil
+			return nil, nil
 		}
 	}
-	return n
+	return key, n
 }
 
 // keyIndex finds the entries of large mappings by key without scanning them:
