@@ -34,30 +34,61 @@ type Options struct {
 	Initialisms string
 }
 
+// Result is the outcome of one generation.
+type Result struct {
+	// Files are the output files; nil when nothing may be written.
+	Files Files
+	// Diagnostics are the warnings (and, on failure, the errors).
+	Diagnostics diag.List
+	// Err is non-nil when nothing may be written.
+	Err error
+	// Operations counts the spec's operations; LeftOut lists those that
+	// were not generated ("METHOD /path"), each with a warning saying why.
+	Operations int
+	LeftOut    []string
+}
+
+// Summary is the line that ends a run that left operations out, e.g.
+// "580 of 584 operations generated, 4 left out (warnings above)"; "" when
+// every operation was generated.
+func (r Result) Summary() string {
+	if len(r.LeftOut) == 0 || r.Err != nil {
+		return ""
+	}
+	return fmt.Sprintf("%d of %d operations generated, %d left out (warnings above)", r.Operations-len(r.LeftOut), r.Operations, len(r.LeftOut))
+}
+
 // Generate loads the spec, builds the model and renders every output file.
 // The returned list holds warnings (and, on failure, the errors); err is
 // non-nil when nothing may be written. Diagnostic positions are relative to
 // the spec folder.
 func Generate(opts Options) (files Files, list diag.List, err error) {
+	r := Run(opts)
+	return r.Files, r.Diagnostics, r.Err
+}
+
+// Run is Generate with the whole outcome, including which operations an
+// error cost (see model.Build).
+func Run(opts Options) (r Result) {
 	// A panic past the loader (which recovers kin-openapi's own) is a bug of
 	// ours; report it as an error so that a spec never crashes the tool and
 	// nothing is written.
 	defer func() {
-		if r := recover(); r != nil {
-			files, err = nil, fmt.Errorf("internal error while generating (please report it with the spec): %v", r)
-			list = append(list, diag.Diagnostic{Severity: diag.Error, Message: err.Error()})
+		if p := recover(); p != nil {
+			r.Files, r.Err = nil, fmt.Errorf("internal error while generating (please report it with the spec): %v", p)
+			r.Diagnostics = append(r.Diagnostics, diag.Diagnostic{Severity: diag.Error, Message: r.Err.Error()})
 		}
 	}()
 	return generate(opts)
 }
 
-func generate(opts Options) (Files, diag.List, error) {
+func generate(opts Options) Result {
 	if opts.Package == "" {
 		opts.Package = "wechatpay"
 	}
 	spec, err := load.Load(opts.Spec)
 	if err != nil {
-		return nil, asList(err), err
+		return Result{Diagnostics: asList(err), Err: err}
 	}
 	// Lint and the model only read the spec: lint runs on the other core,
 	// a panic in it handed back here like one in the docs below.
@@ -70,7 +101,7 @@ func generate(opts Options) (Files, diag.List, error) {
 		defer func() { lintPanic = recover() }()
 		list = spec.Lint()
 	})
-	api, built := model.Build(spec, model.Options{InitialismsFile: opts.Initialisms})
+	api, built := model.Build(spec, model.Options{InitialismsFile: opts.Initialisms, Strict: opts.Strict})
 	lint.Wait()
 	if lintPanic != nil {
 		panic(lintPanic)
@@ -83,11 +114,20 @@ func generate(opts Options) (Files, diag.List, error) {
 		}
 	}
 	if err := list.Err(); err != nil {
-		return nil, list, err
+		return Result{Diagnostics: list, Err: err}
 	}
-	// emit and docs only read the model: the docs are rendered beside emit,
-	// on the other core. A panic there is handed back to this goroutine so
-	// that Generate's recover reports it.
+	r := Result{Diagnostics: list, Operations: len(api.Operations) + len(api.LeftOut), LeftOut: api.LeftOut}
+	r.Files, r.Err = render(api, opts.Package)
+	if r.Err != nil {
+		r.Files = nil
+	}
+	return r
+}
+
+// render runs emit and docs, which only read the model: the docs are
+// rendered beside emit, on the other core. A panic there is handed back to
+// this goroutine so that Run's recover reports it.
+func render(api *model.API, pkg string) (Files, error) {
 	var (
 		pages     map[string][]byte
 		docsErr   error
@@ -96,24 +136,24 @@ func generate(opts Options) (Files, diag.List, error) {
 	)
 	wg.Go(func() {
 		defer func() { docsPanic = recover() }()
-		pages, docsErr = docs.Render(api, opts.Package)
+		pages, docsErr = docs.Render(api, pkg)
 	})
-	out, err := emit.Go(api, opts.Package)
+	out, err := emit.Go(api, pkg)
 	wg.Wait()
 	if docsPanic != nil {
 		panic(docsPanic)
 	}
 	if err != nil {
-		return nil, list, fmt.Errorf("emit: %w", err)
+		return nil, fmt.Errorf("emit: %w", err)
 	}
 	if docsErr != nil {
-		return nil, list, fmt.Errorf("docs: %w", docsErr)
+		return nil, fmt.Errorf("docs: %w", docsErr)
 	}
 	files := Files(out)
 	for name, b := range pages {
 		files["docs/"+name] = b
 	}
-	return files, list, nil
+	return files, nil
 }
 
 func asList(err error) diag.List {

@@ -76,6 +76,9 @@ type Options struct {
 	// (or "word: Spelling"; "#" starts a comment) merged over the built-in
 	// initialisms table. An entry no name of the spec uses is a warning.
 	InitialismsFile string
+	// Strict refuses the spec on any error instead of leaving out the
+	// operations an error costs.
+	Strict bool
 }
 
 // API is the whole generated package.
@@ -95,6 +98,9 @@ type API struct {
 	Notifications []*Notification
 	// Patterns are the regular expressions validation uses, sorted by Go name.
 	Patterns []*Pattern
+	// LeftOut are the operations ("METHOD /path") that errors cost, which
+	// are not generated (each with a warning saying why).
+	LeftOut []string
 }
 
 // Kind says what sort of Go type a Type is.
@@ -269,4 +275,7 @@ type Pattern struct {
 	// matched without regexp; nil for every other expression.
 	Class *ClassRepeat
 	Pos   diag.Position
+	// owner is what the pattern's first use was building: a clash of its
+	// name costs that.
+	owner culprit
 }

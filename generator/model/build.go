@@ -12,17 +12,31 @@ import (
 )
 
 // Build computes the generated package's model from a loaded spec. The list
-// holds warnings and errors; the API is nil when there is an error.
+// holds warnings and errors; the API is nil when there is an error. An
+// error that costs only some operations leaves them out with a warning
+// instead (degrade.go; not with Options.Strict): API.LeftOut names them.
 func Build(s *load.Spec, opts Options) (*API, diag.List) {
-	b := newBuilder(s.Doc, s.Files, s.Position)
-	b.useInitialismsFile(opts.InitialismsFile)
-	api := b.build()
-	b.reportUnusedInitialisms()
-	b.diags.Sort()
-	if b.diags.HasErrors() {
-		return nil, b.diags
+	ex := &exclusions{ops: map[string]bool{}, schemas: map[string]bool{}}
+	var leftOut diag.List
+	for {
+		b := newBuilder(s.Doc, s.Files, s.Position)
+		b.excluded = ex
+		b.useInitialismsFile(opts.InitialismsFile)
+		api := b.build()
+		b.reportUnusedInitialisms()
+		if !b.diags.hasErrors() {
+			api.LeftOut = ex.described
+			list := append(b.diags.list, leftOut...)
+			list.Sort()
+			return api, list
+		}
+		more, ok := b.degrade()
+		if opts.Strict || !ok {
+			b.diags.list.Sort()
+			return nil, b.diags.list
+		}
+		leftOut = append(leftOut, more...)
 	}
-	return api, b.diags
 }
 
 // builder holds the state of one Build: the document (read, never
@@ -32,7 +46,9 @@ type builder struct {
 	files    []string
 	position func(*openapi3.Origin, string) diag.Position
 	api      *API
-	diags    diag.List
+	diags    report
+	// excluded are the operations and schemas a previous round left out.
+	excluded *exclusions
 	scope    scope
 	// components maps a component schema's name to its named type.
 	components map[string]*Type

@@ -15,6 +15,7 @@ func (b *builder) buildChain() {
 	root := &Node{Kind: NodeRoot, TypeName: "Client"}
 	b.api.Root = root
 	for _, op := range b.api.Operations {
+		restore := b.diags.blame(culprit{op: op})
 		n := root
 		for _, seg := range segments(op.Path) {
 			if n = b.child(n, seg, op); n == nil {
@@ -25,6 +26,7 @@ func (b *builder) buildChain() {
 			n.Operations = append(n.Operations, op)
 			op.Node = n
 		}
+		restore()
 	}
 	b.nameNodes(root)
 	b.finishOperations()
@@ -131,11 +133,11 @@ func (b *builder) checkSiblings(n *Node) {
 	}
 	for i, c := range n.Children {
 		if methods[c.GoName] {
-			b.diags.Errorf(c.Pos, "rename the segment", "path segment %q (%s) maps to %s, a method of %s", c.Segment, c.path(), c.GoName, n.TypeName)
+			b.diags.errorAt(culprit{node: c}, c.Pos, "rename the segment", "path segment %q (%s) maps to %s, a method of %s", c.Segment, c.path(), c.GoName, n.TypeName)
 		}
 		if i > 0 && n.Children[i-1].GoName == c.GoName {
 			prev := n.Children[i-1]
-			b.diags.Errorf(c.Pos, "rename one of the segments", "path segments %s and %s both map to Go name %s; first at %s",
+			b.diags.errorAt(culprit{node: c}, c.Pos, "rename one of the segments", "path segments %s and %s both map to Go name %s; first at %s",
 				c.path(), prev.path(), c.GoName, describe(prev.Pos))
 			c.clash = true
 		}
@@ -157,10 +159,12 @@ func (b *builder) finishOperations() {
 		if op.Node == nil {
 			continue
 		}
+		restore := b.diags.blame(culprit{op: op})
 		if len(op.QueryParams)+len(op.HeaderParams) > 0 {
 			op.Params = b.paramsType(op)
 		}
 		op.Call = callOf(op)
+		restore()
 	}
 }
 
@@ -235,7 +239,7 @@ func (b *builder) checkParamType(c *Node, op *Operation) {
 func (b *builder) checkCarried(c *Node) {
 	for _, a := range c.Carried {
 		if a.ArgName == c.ArgName {
-			b.diags.Errorf(c.Pos, "rename one of them with x-go-name", "path parameters {%s} and {%s} of %s both map to %s", a.Param, c.Param, c.path(), c.ArgName)
+			b.diags.errorAt(culprit{node: c}, c.Pos, "rename one of them with x-go-name", "path parameters {%s} and {%s} of %s both map to %s", a.Param, c.Param, c.path(), c.ArgName)
 		}
 	}
 }

@@ -41,6 +41,10 @@ func (b *builder) addOperation(path, method string, item *openapi3.PathItem, o *
 		Idempotent:       m == MethodGet || boolExt(o.Extensions, extIdempotent),
 		UnsignedResponse: boolExt(o.Extensions, extUnsigned),
 	}
+	if b.excluded.op(op) {
+		return
+	}
+	defer b.diags.blame(culprit{op: op})()
 	op.GoName = b.goNameOf(o.Extensions, cmp.Or(o.OperationID, strings.ToLower(method)+" "+path), pos)
 	op.PathConst, op.PathFunc, op.NewFunc = "Path"+op.GoName, "path"+op.GoName, "new"+m.GoName()+"Request"
 	b.addParams(op, item.Parameters, o.Parameters, ptr)

@@ -15,10 +15,10 @@ type claim struct {
 }
 
 // claim takes name for what; a name already taken is a located error naming
-// both places.
-func (b *builder) claim(name, what string, pos diag.Position) {
+// both places, which costs the later claimant (by).
+func (b *builder) claim(name, what string, pos diag.Position, by culprit) {
 	if prev, ok := b.scope[name]; ok {
-		b.diags.Errorf(pos, "rename one of them with x-go-name",
+		b.diags.errorAt(by, pos, "rename one of them with x-go-name",
 			"Go name %s of %s is already used by %s at %s", name, what, prev.what, describe(prev.pos))
 		return
 	}
@@ -41,30 +41,31 @@ var runtimeNames = []string{"Client", "NewClient", "NotificationHandlers", "addQ
 // order, so that two spec names mapping to one Go name are reported.
 func (b *builder) claimNames() {
 	for _, n := range runtimeNames {
-		b.claim(n, "the generated package", diag.Position{})
+		b.claim(n, "the generated package", diag.Position{}, culprit{})
 	}
 	b.claimTypes()
 	b.claimChain(b.api.Root)
 	for _, op := range b.api.Operations {
-		b.claim(op.PathConst, "the path constant of "+op.describe(), op.Pos)
-		b.claim(op.PathFunc, "the path builder of "+op.describe(), op.Pos)
+		by := culprit{op: op}
+		b.claim(op.PathConst, "the path constant of "+op.describe(), op.Pos, by)
+		b.claim(op.PathFunc, "the path builder of "+op.describe(), op.Pos, by)
 		if op.Params != nil {
-			b.claim(op.Params.Name, "the parameters of "+op.describe(), op.Pos)
+			b.claim(op.Params.Name, "the parameters of "+op.describe(), op.Pos, by)
 		}
 	}
 	for _, n := range b.api.Notifications {
-		b.claim(n.ConstName, "the event type of callback "+n.Key, n.Pos)
+		b.claim(n.ConstName, "the event type of callback "+n.Key, n.Pos, culprit{op: n.Operation})
 	}
 	for _, p := range b.api.Patterns {
-		b.claim(p.GoName, "a pattern", p.Pos)
+		b.claim(p.GoName, "a pattern", p.Pos, p.owner)
 	}
 }
 
 func (b *builder) claimTypes() {
 	for _, t := range b.api.Types {
-		b.claim(t.Name, t.describe(), t.Pos)
+		b.claim(t.Name, t.describe(), t.Pos, culprit{typ: t})
 		for _, v := range t.Values {
-			b.claim(v.GoName, fmt.Sprintf("enum value %q of %s", v.Value, t.Name), v.Pos)
+			b.claim(v.GoName, fmt.Sprintf("enum value %q of %s", v.Value, t.Name), v.Pos, culprit{typ: t})
 		}
 	}
 }
@@ -74,7 +75,7 @@ func (b *builder) claimChain(n *Node) {
 		return // reported as a segment clash
 	}
 	if n.Kind != NodeRoot {
-		b.claim(n.TypeName, "chain node "+n.path(), n.Pos)
+		b.claim(n.TypeName, "chain node "+n.path(), n.Pos, culprit{node: n})
 	}
 	for _, c := range n.Children {
 		b.claimChain(c)

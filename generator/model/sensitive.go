@@ -79,7 +79,7 @@ func (b *builder) sensitiveIn(t *Type, r *openapi3.SchemaRef, seen map[*Type]boo
 		}
 		if boolExt(extensionsOf(pr), extSensitive) || (pr.Value != nil && boolExt(pr.Value.Extensions, extSensitive)) {
 			if f.Type.Kind != KindString {
-				b.diags.Errorf(f.Pos, "put x-wechatpay-sensitive on string properties only", "sensitive property %q is a %s, not a string", f.JSONName, f.Type.Kind)
+				b.diags.errorAt(culprit{typ: t}, f.Pos, "put x-wechatpay-sensitive on string properties only", "sensitive property %q is a %s, not a string", f.JSONName, f.Type.Kind)
 				continue
 			}
 			f.Sensitive = true

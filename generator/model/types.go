@@ -47,8 +47,17 @@ func (b *builder) declareComponents() {
 		if s == nil || !isNamedShape(s) || s.Extensions[extGoType] != nil {
 			continue
 		}
+		if b.excluded.schemas[name] {
+			continue
+		}
 		ptr := pointer("/components/schemas", name)
-		t := b.newNamed(kindOfNamed(s), s, b.goNameOf(s.Extensions, name, b.pos(s.Origin, ptr)), b.pos(s.Origin, ptr))
+		restore := b.diags.blame(culprit{schema: name})
+		goName := b.goNameOf(s.Extensions, name, b.pos(s.Origin, ptr))
+		restore()
+		if goName == "" {
+			continue
+		}
+		t := b.newNamed(kindOfNamed(s), s, goName, b.pos(s.Origin, ptr))
 		t.SchemaName = name
 		b.components[name] = t
 	}
@@ -102,8 +111,9 @@ func (b *builder) newNamed(k Kind, s *openapi3.Schema, name string, pos diag.Pos
 	return t
 }
 
-// fill completes a named type from its schema.
+// fill completes a named type from its schema; its errors cost the type.
 func (b *builder) fill(t *Type, s *openapi3.Schema, ptr string) {
+	defer b.diags.blame(culprit{typ: t})()
 	switch t.Kind {
 	case KindEnum:
 		b.fillEnum(t, s, ptr)

@@ -174,7 +174,7 @@ func (b *builder) pattern(expr string, s *openapi3.Schema, u use) *Pattern {
 			"pattern %q is not valid RE2: %v", expr, err)
 		return nil
 	}
-	p := &Pattern{GoName: "pattern" + u.inlineName(), Expr: expr, Class: classRepeatOf(expr), Pos: pos}
+	p := &Pattern{GoName: "pattern" + u.inlineName(), Expr: expr, Class: classRepeatOf(expr), Pos: pos, owner: b.diags.current}
 	b.patterns[expr] = p
 	return p
 }

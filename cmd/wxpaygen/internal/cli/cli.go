@@ -54,8 +54,12 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		return ExitUsage
 	}
 
-	files, list, err := generator.Generate(generator.Options{Spec: *specPath, Package: *pkg, Strict: *strict, Initialisms: *inits})
-	printDiagnostics(stderr, specDir(*specPath), list)
+	r := generator.Run(generator.Options{Spec: *specPath, Package: *pkg, Strict: *strict, Initialisms: *inits})
+	files, err := r.Files, r.Err
+	printDiagnostics(stderr, specDir(*specPath), r.Diagnostics)
+	if s := r.Summary(); s != "" {
+		fmt.Fprintln(stderr, "wxpaygen: "+s)
+	}
 	if err != nil {
 		if _, isList := err.(diag.List); !isList {
 			fmt.Fprintf(stderr, "wxpaygen: %v\n", err)
