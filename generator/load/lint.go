@@ -11,10 +11,14 @@ import (
 	"github.com/wxpaygen/wxpaygen/generator/diag"
 )
 
-// KnownExtensions are the x- extensions wxpaygen reads (DESIGN.md, part 1).
-// Any other x- extension is reported by Lint as a warning.
+// KnownExtensions are the x- extensions wxpaygen reads (DESIGN.md, part 1),
+// with the other tools' spellings of the same meanings that real specs use
+// (x-is-sensitive, x-enumNames). Lint reports any other x-go-* or
+// x-wechatpay-* name, which is likely a typo of ours; other vendors'
+// extensions are allowed, as OpenAPI says, and pass silently.
 var KnownExtensions = []string{
 	"x-enum-varnames",
+	"x-enumNames",
 	"x-go-name",
 	"x-go-type",
 	"x-go-type-import",
@@ -25,10 +29,20 @@ var KnownExtensions = []string{
 	"x-wechatpay-sensitive",
 	"x-wechatpay-sign-part",
 	"x-wechatpay-unsigned-response",
+	"x-is-sensitive",
 }
 
-// Lint returns warnings about the merged document: x- extensions wxpaygen
-// does not know (on the document, info, path items, operations, parameters,
+// ourPrefixes are the extension families wxpaygen owns: an unknown name in
+// them is a warning.
+var ourPrefixes = []string{"x-go-", "x-wechatpay-"}
+
+// ours reports whether an extension name belongs to a family wxpaygen owns.
+func ours(k string) bool {
+	return slices.ContainsFunc(ourPrefixes, func(p string) bool { return strings.HasPrefix(k, p) })
+}
+
+// Lint returns warnings about the merged document: x-go-* and x-wechatpay-*
+// extensions wxpaygen does not know (on the document, info, path items, operations, parameters,
 // request bodies, responses, media types, headers, callbacks and schemas,
 // recursively). Component schemas are reported at their component; a schema
 // reached through a $ref is reported once, where it is written.
@@ -92,7 +106,7 @@ type linter struct {
 // ext warns about each unknown extension of one element.
 func (l *linter) ext(exts map[string]any, o *openapi3.Origin, ptr string) {
 	for _, k := range slices.Sorted(maps.Keys(exts)) {
-		if !strings.HasPrefix(k, "x-") || slices.Contains(KnownExtensions, k) {
+		if !ours(k) || slices.Contains(KnownExtensions, k) {
 			continue
 		}
 		pos := l.s.Position(o, ptr+"/"+escapePointer(k))
@@ -101,7 +115,7 @@ func (l *linter) ext(exts map[string]any, o *openapi3.Origin, ptr string) {
 				pos = l.s.location(loc, pos.Pointer)
 			}
 		}
-		l.diags.Warnf(pos, "wxpaygen ignores it; remove it or check its spelling (known: "+strings.Join(KnownExtensions, ", ")+")",
+		l.diags.Warnf(pos, "wxpaygen ignores it; remove it or check its spelling (known: "+strings.Join(knownLike(k), ", ")+")",
 			"unknown extension %s", k)
 	}
 }
@@ -225,4 +239,17 @@ func (l *linter) schema(r *openapi3.SchemaRef, ptr string) {
 			l.schema(sub, ptr+"/"+kw.name+"/"+strconv.Itoa(i))
 		}
 	}
+}
+
+// knownLike lists the known extensions of k's family.
+func knownLike(k string) []string {
+	var like []string
+	for _, known := range KnownExtensions {
+		for _, p := range ourPrefixes {
+			if strings.HasPrefix(k, p) && strings.HasPrefix(known, p) {
+				like = append(like, known)
+			}
+		}
+	}
+	return like
 }
