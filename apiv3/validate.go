@@ -1,6 +1,7 @@
 package apiv3
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -175,6 +176,41 @@ func pathParamProblem(s string) string {
 		i += size
 	}
 	return ""
+}
+
+// ParseInt reads a path parameter that the chain carries as a string (the
+// operations under one parameter method gave it different schemas) where
+// this operation declares an integer; a value that is not one is a "type"
+// violation.
+func (v *Validator) ParseInt(name, value string) (int64, bool) {
+	n, err := strconv.ParseInt(value, 10, 64)
+	if err != nil {
+		v.Add(name, "type", "must be an integer")
+		return 0, false
+	}
+	return n, true
+}
+
+// ParseNumber is ParseInt for a number.
+func (v *Validator) ParseNumber(name, value string) (float64, bool) {
+	n, err := strconv.ParseFloat(value, 64)
+	if err != nil || math.IsInf(n, 0) || math.IsNaN(n) {
+		v.Add(name, "type", "must be a number")
+		return 0, false
+	}
+	return n, true
+}
+
+// ParseBool is ParseInt for a boolean ("true" or "false").
+func (v *Validator) ParseBool(name, value string) (bool, bool) {
+	switch value {
+	case "true":
+		return true, true
+	case "false":
+		return false, true
+	}
+	v.Add(name, "type", "must be true or false")
+	return false, false
 }
 
 // Err returns nil when nothing was added, else a *ValidationError holding

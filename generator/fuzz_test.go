@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"testing"
 )
 
@@ -88,7 +89,7 @@ func TestSeedCorpusCompiles(t *testing.T) {
 			continue
 		}
 		i++
-		pkg := filepath.Join(root, "seed"+string(rune('a'+i)))
+		pkg := filepath.Join(root, "seed"+strconv.Itoa(i))
 		if err := os.MkdirAll(pkg, 0o755); err != nil {
 			t.Fatal(err)
 		}

@@ -5,7 +5,7 @@ package wechatpay
 
 import "github.com/wxpaygen/wxpaygen/apiv3"
 
-const _ = apiv3.SupportPackageIsVersion2 // compile error here: regenerate with a wxpaygen matching your apiv3 (go generate), or update apiv3
+const _ = apiv3.SupportPackageIsVersion3 // compile error here: regenerate with a wxpaygen matching your apiv3 (go generate), or update apiv3
 
 // Client calls the WeChat Pay API: walk the chain from its fields, e.g.
 // c.V3.DiscountCard.Cards.Post(ctx, req). It is safe for concurrent use.

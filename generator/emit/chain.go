@@ -81,7 +81,11 @@ func genParamMethod(f *jen.File, parent, c *model.Node) {
 	for _, p := range parent.Carried {
 		values[p] = jen.Id("n").Dot(p.ArgName)
 	}
-	f.Add(doc(c.GoName, "selects {"+c.Param+"} of "+nodePath(c)+". The value is validated and escaped when a request is made.", ""))
+	text := "selects {" + c.Param + "} of " + nodePath(c) + ". The value is validated and escaped when a request is made."
+	if c.Loose {
+		text += " The operations under it give the parameter different schemas, so it takes a string that each checks against its own."
+	}
+	f.Add(doc(c.GoName, text, ""))
 	f.Func().Params(receiver(parent)).Id(c.GoName).Params(jen.Id(c.ArgName).Add(typeExpr(c.Type))).Id(c.TypeName).Block(
 		jen.Return(nodeLiteral(c, jen.Id("n").Dot("rt"), values)),
 	)

@@ -43,21 +43,58 @@ func genPathFunc(f *jen.File, op *model.Operation) {
 	f.Func().Id(op.PathFunc).Params(args...).Params(jen.String(), jen.Error()).BlockFunc(func(g *jen.Group) {
 		g.Id("v").Op(":=").Qual(runtime, "Validator").Values(jen.Dict{jen.Id("In"): jen.Lit("path")})
 		for _, n := range op.Node.Carried {
-			genPathParamChecks(g, paramOf(op, n), n.ArgName)
+			genPathParamChecks(g, paramOf(op, n), n)
 		}
 		g.If(jen.Err().Op(":=").Id("v").Dot("Err").Call(), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Lit(""), jen.Err()))
 		g.Return(pathExpr(op), jen.Nil())
 	})
 }
 
-func genPathParamChecks(g *jen.Group, p *model.Param, arg string) {
-	e := func() *jen.Statement { return jen.Id(arg) }
-	if p.Type.Kind == model.KindString {
+// genPathParamChecks checks the value of node n against the operation's
+// parameter p. A loose node carries a string whatever p's type: the value
+// is parsed as p's type first (a string enum converted), then checked.
+func genPathParamChecks(g *jen.Group, p *model.Param, n *model.Node) {
+	e := func() *jen.Statement { return jen.Id(n.ArgName) }
+	if n.Type.Kind == model.KindString {
 		g.Id("v").Dot("CheckPathParam").Call(jen.Lit(p.Name), e())
 	}
-	if needsChecks(p.Type) {
-		valueChecks(g, e, p.Type, p.Name)
+	parse := parserOf(p.Type)
+	switch {
+	case !n.Loose || p.Type.Kind == model.KindString:
+		if needsChecks(p.Type) {
+			valueChecks(g, e, p.Type, p.Name)
+		}
+	case parse == "": // a string enum
+		valueChecks(g, func() *jen.Statement { return jen.Id(p.Type.Name).Call(e()) }, p.Type, p.Name)
+	case !needsChecks(p.Type):
+		g.Id("v").Dot(parse).Call(jen.Lit(p.Name), e())
+	default:
+		parsed := func() *jen.Statement { return jen.Id("parsed") }
+		if p.Type.Kind == model.KindEnum {
+			parsed = func() *jen.Statement { return jen.Id(p.Type.Name).Call(jen.Id("parsed")) }
+		}
+		g.If(jen.List(jen.Id("parsed"), jen.Id("ok")).Op(":=").Id("v").Dot(parse).Call(jen.Lit(p.Name), e()), jen.Id("ok")).BlockFunc(func(g *jen.Group) {
+			valueChecks(g, parsed, p.Type, p.Name)
+		})
 	}
+}
+
+// parserOf is the Validator method that reads a string as t ("" for
+// strings and string enums).
+func parserOf(t *model.Type) string {
+	switch t.Kind {
+	case model.KindInt32, model.KindInt64:
+		return "ParseInt"
+	case model.KindFloat64:
+		return "ParseNumber"
+	case model.KindBool:
+		return "ParseBool"
+	case model.KindEnum:
+		if t.EnumBase == model.KindInt64 {
+			return "ParseInt"
+		}
+	}
+	return ""
 }
 
 // paramOf is the operation's parameter of a chain node.

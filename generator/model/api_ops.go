@@ -173,9 +173,15 @@ type Node struct {
 	// operations or parameter children.
 	Stateful bool
 	Pos      diag.Position
-	// firstOp is the operation that made the node, for messages; clash is
-	// set on a node whose Go name a sibling already has (reported once).
+	// Loose: operations under this parameter give it different schemas, so
+	// the method takes a string (Type) and each leaf validates the value
+	// against its own operation's parameter.
+	Loose bool
+	// firstOp is the operation that made the node, for messages; docPos the
+	// place of the first operation through it in the document; clash is set
+	// on a node whose Go name a sibling already has (reported once).
 	firstOp *Operation
+	docPos  diag.Position
 	clash   bool
 }
 

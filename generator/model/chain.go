@@ -3,9 +3,12 @@ package model
 import (
 	"cmp"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/wxpaygen/wxpaygen/generator/diag"
 )
 
 // buildChain makes the chain tree: one node per path segment, shared by
@@ -37,7 +40,9 @@ func segments(path string) []string {
 	return slices.DeleteFunc(strings.Split(path, "/"), func(s string) bool { return s == "" })
 }
 
-// child finds or makes n's child for one segment.
+// child finds or makes n's child for one segment. A node may have several
+// parameter children with different names: each is its own method leading
+// to its own subtree.
 func (b *builder) child(n *Node, seg string, op *Operation) *Node {
 	param, isParam := paramName(seg)
 	if !isParam && strings.ContainsAny(seg, "{}") {
@@ -46,13 +51,9 @@ func (b *builder) child(n *Node, seg string, op *Operation) *Node {
 	}
 	for _, c := range n.Children {
 		if c.Segment == seg {
-			b.checkParamType(c, op)
+			b.unifyParamType(c, op)
+			c.seen(op)
 			return c
-		}
-		if isParam && c.Kind == NodeParam {
-			b.diags.Errorf(op.Pos, "use one parameter name at one place of all paths",
-				"parameter {%s} of %s sits where {%s} of %s does", param, op.describe(), c.Param, c.firstOp.describe())
-			return nil
 		}
 	}
 	c := &Node{Kind: NodeStatic, Segment: seg, Parent: n, Pos: op.Pos, GoName: b.names.goName(seg)}
@@ -65,9 +66,21 @@ func (b *builder) child(n *Node, seg string, op *Operation) *Node {
 			return nil
 		}
 	}
-	c.firstOp = op
+	c.firstOp, c.docPos = op, op.Pos
 	n.Children = append(n.Children, c)
 	return c
+}
+
+// seen notes that op passes through n, keeping the place of the first such
+// operation in the document (files in name order, then lines).
+func (n *Node) seen(op *Operation) {
+	if earlier(op.Pos, n.docPos) {
+		n.docPos = op.Pos
+	}
+}
+
+func earlier(a, c diag.Position) bool {
+	return cmp.Or(cmp.Compare(a.File, c.File), cmp.Compare(a.Line, c.Line), cmp.Compare(a.Column, c.Column)) < 0
 }
 
 // paramName returns the name of a "{name}" segment.
@@ -87,24 +100,29 @@ func (op *Operation) pathParam(name string) *Param {
 	return nil
 }
 
-// nameNodes gives the nodes their final Go names and types, top down: a
-// parameter method whose name a static sibling already has gets the prefix
-// "By"; remaining clashes among siblings, or with leaf methods, are errors.
+// nameNodes gives the nodes their final Go names and types, top down, by
+// the chain rules (DESIGN.md): static segments that camel-case alike keep
+// the plain name for the first in the document and their underscores for
+// the others; a static field named like one of the node's own methods gets
+// a trailing underscore; a parameter method named like a static field or a
+// method gets the prefix "By". A clash that remains is an error.
 func (b *builder) nameNodes(n *Node) {
-	statics := map[string]*Node{}
+	methods := n.methodNames()
+	b.nameStatics(n, methods)
+	taken := maps.Clone(methods)
 	for _, c := range n.Children {
 		if c.Kind == NodeStatic {
-			statics[c.GoName] = c
+			taken[c.GoName] = true
 		}
 	}
 	for _, c := range n.Children {
-		if c.Kind == NodeParam && statics[c.GoName] != nil {
+		if c.Kind == NodeParam && taken[c.GoName] {
 			c.GoName = "By" + c.GoName
 		}
 	}
 	slices.SortStableFunc(n.Children, func(a, c *Node) int { return cmp.Compare(a.GoName, c.GoName) })
 	slices.SortStableFunc(n.Operations, func(a, c *Operation) int { return cmp.Compare(a.Method, c.Method) })
-	b.checkSiblings(n)
+	b.checkSiblings(n, methods)
 	n.Stateful = len(n.Operations) > 0 || slices.ContainsFunc(n.Children, func(c *Node) bool { return c.Kind == NodeParam })
 	for _, c := range n.Children {
 		c.TypeName = n.typePrefix() + c.GoName
@@ -117,6 +135,49 @@ func (b *builder) nameNodes(n *Node) {
 	}
 }
 
+// methodNames are the Go methods a node really has: its leaves and their
+// request builders, and the Client's own methods on the root.
+func (n *Node) methodNames() map[string]bool {
+	methods := map[string]bool{}
+	if n.Kind == NodeRoot {
+		methods["Chain"], methods["Runtime"], methods["NotificationHandler"] = true, true, true
+	}
+	for _, op := range n.Operations {
+		methods[op.Method.GoName()], methods["New"+op.Method.GoName()+"Request"] = true, true
+	}
+	return methods
+}
+
+// nameStatics names the static children in document order: the first to
+// take a Go name keeps it, a later one that camel-cases alike keeps its
+// underscores ("policy_periods" -> Policy_Periods, with a warning naming
+// both), then a number; a name one of the node's methods has gets a
+// trailing underscore (Delete_), as protoc-gen-go does for fields that clash
+// with generated methods.
+func (b *builder) nameStatics(n *Node, methods map[string]bool) {
+	var statics []*Node
+	for _, c := range n.Children {
+		if c.Kind == NodeStatic {
+			statics = append(statics, c)
+		}
+	}
+	slices.SortStableFunc(statics, func(a, c *Node) int {
+		return cmp.Or(cmp.Compare(a.docPos.File, c.docPos.File), cmp.Compare(a.docPos.Line, c.docPos.Line), cmp.Compare(a.docPos.Column, c.docPos.Column))
+	})
+	first := map[string]*Node{}
+	for _, c := range statics {
+		plain := c.GoName
+		if prev, ok := first[plain]; ok {
+			c.GoName = uniqueName(b.names.underscored(c.Segment), func(s string) bool { return first[s] != nil })
+			b.diags.Warnf(c.docPos, "", "path segments %s and %s both camel-case to %s: the field of %q is %s",
+				prev.path(), c.path(), plain, c.Segment, c.GoName)
+		}
+		first[c.GoName] = c
+		if methods[c.GoName] {
+			c.GoName += "_"
+		}
+	}
+}
 func (n *Node) typePrefix() string {
 	if n.Kind == NodeRoot {
 		return ""
@@ -125,12 +186,8 @@ func (n *Node) typePrefix() string {
 }
 
 // checkSiblings reports children sharing a Go name, or taking the name of
-// one of the node's methods.
-func (b *builder) checkSiblings(n *Node) {
-	methods := map[string]bool{"Chain": n.Kind == NodeRoot, "Runtime": n.Kind == NodeRoot, "NotificationHandler": n.Kind == NodeRoot}
-	for m := MethodGet; m <= MethodDelete; m++ {
-		methods[m.GoName()], methods["New"+m.GoName()+"Request"] = true, true
-	}
+// one of the node's methods, once the naming rules are applied.
+func (b *builder) checkSiblings(n *Node, methods map[string]bool) {
 	for i, c := range n.Children {
 		if methods[c.GoName] {
 			b.diags.errorAt(culprit{node: c}, c.Pos, "rename the segment", "path segment %q (%s) maps to %s, a method of %s", c.Segment, c.path(), c.GoName, n.TypeName)
@@ -192,7 +249,7 @@ func callOf(op *Operation) string {
 	for n := op.Node; n.Kind != NodeRoot; n = n.Parent {
 		hop := n.GoName
 		if n.Kind == NodeParam {
-			hop += "(" + exampleArg(op.pathParam(n.Param), n.ArgName) + ")"
+			hop += "(" + exampleArg(op.pathParam(n.Param), n) + ")"
 		}
 		hops = append(hops, hop)
 	}
@@ -210,36 +267,40 @@ func callOf(op *Operation) string {
 	return "client." + strings.Join(append(hops, op.Method.GoName()), ".") + "(" + strings.Join(args, ", ") + ")"
 }
 
-// exampleArg is a Go literal of the parameter's example, or its name.
-func exampleArg(p *Param, name string) string {
+// exampleArg is a Go literal of the parameter's example as the node's
+// method takes it, or the method's argument name.
+func exampleArg(p *Param, n *Node) string {
 	if p == nil || p.Example == nil {
-		return name
+		return n.ArgName
 	}
-	if p.Type.Kind == KindString || p.Type.Kind == KindEnum {
+	if n.Type.Kind == KindString || n.Type.Kind == KindEnum {
 		return strconv.Quote(fmt.Sprint(p.Example))
 	}
 	return fmt.Sprint(p.Example)
 }
 
-// checkParamType reports an operation whose parameter at a shared node has
-// another Go type than the one the node was made with.
-func (b *builder) checkParamType(c *Node, op *Operation) {
+// unifyParamType widens a parameter node to a string when an operation
+// under it gives the parameter another Go type than the one the node was
+// made with: the method then takes a string, and each leaf validates the
+// value against its own operation's schema.
+func (b *builder) unifyParamType(c *Node, op *Operation) {
 	if c.Kind != NodeParam {
 		return
 	}
 	p := op.pathParam(c.Param)
 	if p != nil && (p.Type.Kind != c.Type.Kind || p.Type.Name != c.Type.Name) {
-		b.diags.Errorf(p.Pos, "give the parameter one schema in all paths",
-			"path parameter {%s} of %s is a %s here but a %s in %s", c.Param, op.describe(), p.Type.Kind, c.Type.Kind, c.firstOp.describe())
+		c.Type, c.Loose = &Type{Kind: KindString}, true
 	}
 }
 
-// checkCarried reports a parameter whose Go name an ancestor parameter
-// already carries.
+// checkCarried numbers a parameter's carried field whose name an ancestor
+// parameter already carries ({out_no} under {outNo}): the field is
+// unexported, so its name is the generator's to choose.
 func (b *builder) checkCarried(c *Node) {
-	for _, a := range c.Carried {
-		if a.ArgName == c.ArgName {
-			b.diags.errorAt(culprit{node: c}, c.Pos, "rename one of them with x-go-name", "path parameters {%s} and {%s} of %s both map to %s", a.Param, c.Param, c.path(), c.ArgName)
-		}
+	taken := func(s string) bool {
+		return slices.ContainsFunc(c.Carried, func(a *Node) bool { return a.ArgName == s })
+	}
+	if taken(c.ArgName) {
+		c.ArgName = uniqueName(c.ArgName, taken)
 	}
 }

@@ -36,6 +36,20 @@ func (n *namer) joined(s string) string {
 	return strings.Join(caseWordsWith(n.table, splitWords(s), func(e string) { n.used[e] = true }), "")
 }
 
+// underscored is the Go name of s that keeps its underscores: each
+// "_"-separated part cased on its own ("mch_id" -> Mch_ID,
+// "policy_periods" -> Policy_Periods). It is the second name of two that
+// camel-case alike (the first keeps the plain name).
+func (n *namer) underscored(s string) string {
+	var parts []string
+	for _, part := range strings.Split(s, "_") {
+		if p := n.joined(part); p != "" {
+			parts = append(parts, p)
+		}
+	}
+	return exported(strings.Join(parts, "_"))
+}
+
 // useInitialismsFile merges a file of "word Spelling" lines over the table.
 // A line that cannot be read is a warning naming the file and line.
 func (b *builder) useInitialismsFile(path string) {

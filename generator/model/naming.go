@@ -2,6 +2,7 @@ package model
 
 import (
 	"go/token"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -140,7 +141,7 @@ func ArgName(s string) string {
 var generatedLocals = map[string]bool{
 	"n": true, "ctx": true, "opts": true, "body": true, "params": true,
 	"v": true, "rt": true, "req": true, "resp": true, "out": true, "path": true,
-	"query": true, "header": true, "apiv3": true, "strconv": true,
+	"query": true, "header": true, "apiv3": true, "strconv": true, "parsed": true, "ok": true,
 }
 
 // lowerFirst lower-cases a leading initialism whole ("URL" -> "url",
@@ -160,4 +161,14 @@ func lowerFirst(s string) string {
 // validGoName reports whether an x-go-name is an exported Go identifier.
 func validGoName(s string) bool {
 	return token.IsIdentifier(s) && token.IsExported(s)
+}
+
+// uniqueName is base, or base followed by the first number from 2 up that
+// taken does not report: the last resort of the collision rules.
+func uniqueName(base string, taken func(string) bool) string {
+	name := base
+	for i := 2; taken(name); i++ {
+		name = base + strconv.Itoa(i)
+	}
+	return name
 }
