@@ -133,6 +133,8 @@ type Param struct {
 	Deprecated   bool
 	Example      any
 	Pos          diag.Position
+	// exts are the parameter's extensions, for the naming rules.
+	exts map[string]any
 }
 
 // NodeKind tells the chain's root, static segments and parameters apart.

@@ -229,15 +229,18 @@ func (b *builder) finishOperations() {
 func (b *builder) paramsType(op *Operation) *Type {
 	t := &Type{Kind: KindStruct, Name: op.Node.TypeName + op.Method.GoName() + "Params", Pos: op.Pos,
 		Doc: fmt.Sprintf("holds the query and header parameters of %s.", op.describe())}
-	seen := map[string]*Param{}
+	seen := map[string]*Field{}
 	for _, p := range slices.Concat(op.QueryParams, op.HeaderParams) {
-		if prev := seen[p.GoName]; prev != nil {
-			b.diags.Errorf(p.Pos, "rename one of them with x-go-name", "parameters %q and %q of %s both map to Go field %s", prev.Name, p.Name, op.describe(), p.GoName)
-			continue
+		f := &Field{JSONName: p.Name, GoName: p.GoName, Type: p.Type, Required: p.Required,
+			Pointer: p.Pointer, Doc: p.Doc, Deprecated: p.Deprecated, Example: p.Example, Pos: p.Pos}
+		if prev := seen[f.GoName]; prev != nil {
+			if !b.renameField("parameters", op.describe(), f, prev, p.exts, func(n string) bool { return seen[n] != nil }) {
+				continue
+			}
+			p.GoName = f.GoName
 		}
-		seen[p.GoName] = p
-		t.Fields = append(t.Fields, &Field{JSONName: p.Name, GoName: p.GoName, Type: p.Type, Required: p.Required,
-			Pointer: p.Pointer, Doc: p.Doc, Deprecated: p.Deprecated, Example: p.Example, Pos: p.Pos})
+		seen[f.GoName] = f
+		t.Fields = append(t.Fields, f)
 	}
 	return t
 }

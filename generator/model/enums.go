@@ -9,43 +9,56 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-// fillEnum makes an enum's values. String enums are string types, integer
-// enums int64 types. Constants are the type's name followed by the value's
-// Go name, or by the x-enum-varnames entry at the same index; x-enum-varnames
-// must name every value. Two values mapping to one constant are a located
-// error.
+// fillEnum makes an enum's values. String enums are string types; integer
+// enums, and number enums whose values are whole numbers, int64 types.
+// Constants are the type's name followed by the value's Go name, or by the
+// x-enum-varnames entry at the same index; x-enum-varnames must name every
+// value. A value that leaves no Go letters is named by its position
+// (GradeValue1), and a value whose constant another value already has keeps
+// its underscores, then a number, each with a warning.
 func (b *builder) fillEnum(t *Type, s *openapi3.Schema, ptr string) {
 	t.Limits = limitsOf(s)
-	if typeIs(s, "integer") {
+	if typeIs(s, "integer") || typeIs(s, "number") {
 		t.EnumBase = KindInt64
 	}
 	names := b.enumVarnames(t, s, ptr)
 	meanings := enumMeanings(s.Description)
 	seen := map[string]*EnumValue{}
+	var positional []string
 	for i, raw := range s.Enum {
 		v := b.enumValue(t, raw, names, i, pointer(ptr, "enum", fmt.Sprint(i)), s)
 		if v == nil {
 			continue
 		}
+		if v.GoName == "" {
+			v.GoName = t.Name + "Value" + strconv.Itoa(i+1)
+			positional = append(positional, fmt.Sprintf("%q is %s", v.Value, v.GoName))
+		}
 		if prev, ok := seen[v.GoName]; ok {
-			b.diags.Errorf(v.Pos, "name them with x-enum-varnames",
-				"enum values %q and %q of %s both map to constant %s", prev.Value, v.Value, t.describe(), v.GoName)
-			continue
+			plain := v.GoName
+			v.GoName = uniqueName(t.Name+b.names.underscored(v.Value), func(n string) bool { return seen[n] != nil })
+			b.diags.Warnf(v.Pos, "name them with x-enum-varnames", "enum values %q and %q of %s both map to constant %s: the constant of %q is %s",
+				prev.Value, v.Value, t.describe(), plain, v.Value, v.GoName)
 		}
 		seen[v.GoName] = v
 		v.Meaning = meanings[v.Value]
 		t.Values = append(t.Values, v)
 	}
+	if len(positional) > 0 {
+		b.diags.Warnf(b.pos(s.Origin, ptr), "name them with x-enum-varnames",
+			"enum values of %s have no ASCII letter or digit to name a constant after; named by position: %s", t.describe(), strings.Join(positional, ", "))
+	}
 	t.Checks = []Check{{Rule: RuleEnum, Message: "must be one of " + t.valueList()}}
 }
 
-// enumValue makes one value; nil (with an error) when it has no Go name.
+// enumValue makes one value; nil (with an error) when an integer enum lists
+// a value that is not one. A value without Go letters gets GoName "".
 func (b *builder) enumValue(t *Type, raw any, names []string, i int, ptr string, s *openapi3.Schema) *EnumValue {
 	value := enumString(raw)
 	pos := b.seqPos(s.Origin, "enum", i, ptr)
 	if t.EnumBase == KindInt64 {
 		if _, err := strconv.ParseInt(value, 10, 64); err != nil {
-			b.diags.Errorf(pos, "list integers only", "enum value %v of integer %s is not an int64", raw, t.Name)
+			b.diags.Errorf(pos, "list whole numbers only", "enum value %v of %s is not an int64", raw, t.describe())
 			return nil
 		}
 	}
@@ -53,11 +66,11 @@ func (b *builder) enumValue(t *Type, raw any, names []string, i int, ptr string,
 	if i < len(names) {
 		suffix = names[i]
 	}
-	if suffix == "" {
-		b.diags.Errorf(pos, "name it with x-enum-varnames", "enum value %q of %s has no ASCII letter or digit to make a constant name of", value, t.Name)
-		return nil
+	v := &EnumValue{Value: value, Pos: pos}
+	if suffix != "" {
+		v.GoName = t.Name + suffix
 	}
-	return &EnumValue{Value: value, GoName: t.Name + suffix, Pos: pos}
+	return v
 }
 
 // enumString spells a value: numbers without exponent or ".0".

@@ -50,6 +50,7 @@ func (b *builder) addParam(op *Operation, p *openapi3.Parameter, ptr string) {
 	param := &Param{
 		Name: p.Name, In: in, GoName: goName, ArgName: ArgName(goName), Pos: pos,
 		Required: p.Required || in == InPath, Doc: p.Description, Deprecated: p.Deprecated, Example: p.Example,
+		exts: p.Extensions,
 	}
 	param.Type = b.typeOf(p.Schema, use{owner: op.GoName, field: goName, ptr: pointer(ptr, "schema")})
 	array := param.Type.Kind == KindArray && param.Type.Elem != nil && scalarParam(param.Type.Elem.Kind)

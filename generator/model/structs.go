@@ -23,10 +23,9 @@ func (b *builder) fillStruct(t *Type, s *openapi3.Schema, ptr string) {
 			continue
 		}
 		if prev, ok := seen[f.GoName]; ok {
-			b.diags.Errorf(f.Pos, "rename one of them with x-go-name",
-				"property %q of %s maps to Go field %s, as does property %q at %s",
-				p.name, t.describe(), f.GoName, prev.JSONName, describe(prev.Pos))
-			continue
+			if !b.renameField("properties", t.describe(), f, prev, extensionsOf(p.ref), func(n string) bool { return seen[n] != nil }) {
+				continue
+			}
 		}
 		seen[f.GoName] = f
 		t.Fields = append(t.Fields, f)
@@ -34,7 +33,27 @@ func (b *builder) fillStruct(t *Type, s *openapi3.Schema, ptr string) {
 	b.requireGroups(t, o.groups)
 }
 
-// reservedFields are the methods of generated structs.
+// renameField applies the collision rule to a property whose Go name an
+// earlier property of the struct has (mch_id, mchid): it keeps its
+// underscores (Mch_ID), then a number, with a warning naming both places.
+// A name written with x-go-name is kept verbatim, so its clash is an error.
+// what is "properties" or "parameters", of the owner named.
+func (b *builder) renameField(what, owner string, f, prev *Field, exts map[string]any, taken func(string) bool) bool {
+	if _, named := exts[extGoName]; named {
+		b.diags.Errorf(f.Pos, "rename one of them with x-go-name",
+			"%s %q and %q of %s both map to Go field %s (first at %s)",
+			what, prev.JSONName, f.JSONName, owner, f.GoName, describe(prev.Pos))
+		return false
+	}
+	plain := f.GoName
+	f.GoName = uniqueName(b.names.underscored(f.JSONName), taken)
+	b.diags.Warnf(f.Pos, "name one of them with x-go-name", "%s %q and %q of %s both map to Go field %s: the field of %q is %s (first at %s)",
+		what, prev.JSONName, f.JSONName, owner, plain, f.JSONName, f.GoName, describe(prev.Pos))
+	return true
+}
+
+// reservedFields are the methods of generated structs: a property named so
+// gets a trailing underscore (Validate_), as protoc-gen-go does.
 var reservedFields = map[string]bool{"Validate": true}
 
 // field makes one struct field.
@@ -46,12 +65,7 @@ func (b *builder) field(t *Type, p *prop) *Field {
 		return nil
 	}
 	if reservedFields[goName] {
-		b.diags.Errorf(pos, "rename it with x-go-name", "property %q of %s maps to Go field %s, which is a generated method", p.name, t.describe(), goName)
-		return nil
-	}
-	if boolExt(extensionsOf(r), extSensitive) {
-		b.diags.Warnf(pos, "leave the field empty or encrypt it yourself until support lands",
-			"x-wechatpay-sensitive is not supported yet: property %q of %s is sent and received as is", p.name, t.describe())
+		goName += "_"
 	}
 	f := &Field{JSONName: p.name, GoName: goName, Required: p.required, Pos: pos}
 	f.Type = b.typeOf(r, use{owner: p.owner, field: goName, ptr: p.ptr})

@@ -2,6 +2,7 @@ package model
 
 import (
 	"encoding/json"
+	"math"
 	"strings"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -77,7 +78,7 @@ func (b *builder) fillComponents() {
 func isNamedShape(s *openapi3.Schema) bool {
 	switch {
 	case len(s.Enum) > 0:
-		return typeIs(s, "string") || typeIs(s, "integer")
+		return typedEnum(s)
 	case isUnion(s):
 		return true
 	case len(s.AllOf) > 0:
@@ -205,7 +206,7 @@ func (b *builder) typeOfShape(r *openapi3.SchemaRef, s *openapi3.Schema, u use) 
 	switch {
 	case isNamedShape(s):
 		return b.inlineNamed(r, s, u)
-	case len(s.Enum) > 0 && !typeIs(s, "string") && !typeIs(s, "integer"):
+	case len(s.Enum) > 0 && !typedEnum(s):
 		return b.raw(r, u, "an enum of type "+typeList(s))
 	case typeIs(s, "array"):
 		return b.arrayOf(r, s, u)
@@ -375,6 +376,24 @@ func componentName(ref string) (string, bool) {
 		return "", false
 	}
 	return ref[i+len(componentsPath):], true
+}
+
+// typedEnum reports whether an enum becomes a Go enum type: strings,
+// integers, and numbers whose every value is a whole number (WeChat Pay
+// writes category codes as type: number).
+func typedEnum(s *openapi3.Schema) bool {
+	switch {
+	case typeIs(s, "string"), typeIs(s, "integer"):
+		return true
+	case typeIs(s, "number"):
+		for _, v := range s.Enum {
+			if f, ok := v.(float64); !ok || f != math.Trunc(f) || math.Abs(f) > 1<<53 {
+				return false
+			}
+		}
+		return true
+	}
+	return false
 }
 
 func typeIs(s *openapi3.Schema, typ string) bool {

@@ -87,3 +87,31 @@ func TestInitialismsFile(t *testing.T) {
 		t.Errorf("field names (-want +got):\n%s", d)
 	}
 }
+
+// TestEnumNames: values without Go letters are named by position, a value
+// whose constant another has keeps its underscores.
+func TestEnumNames(t *testing.T) {
+	names := func(dir, typ string) []string {
+		api, diags := Build(loadSpec(t, "testdata/warnings/"+dir+"/spec.yaml"), Options{})
+		if api == nil {
+			t.Fatal(diags)
+		}
+		for _, ty := range api.Types {
+			if ty.Name == typ {
+				var got []string
+				for _, v := range ty.Values {
+					got = append(got, v.GoName)
+				}
+				return got
+			}
+		}
+		t.Fatalf("no type %s", typ)
+		return nil
+	}
+	if d := cmp.Diff([]string{"ThingLevelValue1", "ThingLevelValue2"}, names("non_ascii_enum", "ThingLevel")); d != "" {
+		t.Errorf("positional names (-want +got):\n%s", d)
+	}
+	if d := cmp.Diff([]string{"KindAB", "KindA_B", "KindC"}, names("enum_clash", "Kind")); d != "" {
+		t.Errorf("clashing names (-want +got):\n%s", d)
+	}
+}
