@@ -84,6 +84,7 @@ func (b *builder) build() *API {
 	b.declareComponents()
 	b.fillComponents()
 	b.buildOperations()
+	b.markSensitive()
 	b.buildChain()
 	b.finishUnions()
 	b.markValidated()

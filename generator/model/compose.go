@@ -3,6 +3,7 @@ package model
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/getkin/kin-openapi/openapi3"
 )
@@ -25,6 +26,9 @@ type prop struct {
 	ptr      string
 	owner    string
 	required bool
+	// sensitive: personal data WeChat Pay wants encrypted, marked on the
+	// property (x-wechatpay-sensitive) or listed by its object (x-is-sensitive).
+	sensitive bool
 }
 
 // objectShape is an object schema with allOf merged.
@@ -69,8 +73,11 @@ func (b *builder) collect(o *objectShape, t *Type, s *openapi3.Schema, ptr, owne
 	o.path[s] = true
 	defer delete(o.path, s)
 	b.collectParts(o, t, s, ptr, owner, depth)
+	listed := sensitiveList(s)
 	for _, name := range propertyOrder(s) {
-		b.addProp(o, t, &prop{name: name, ref: s.Properties[name], ptr: pointer(ptr, "properties", name), owner: owner})
+		r := s.Properties[name]
+		b.addProp(o, t, &prop{name: name, ref: r, ptr: pointer(ptr, "properties", name), owner: owner,
+			sensitive: markedSensitive(r) || slices.Contains(listed, name)})
 	}
 	for _, r := range s.Required {
 		o.required[r] = true
@@ -111,11 +118,22 @@ func (b *builder) addProp(o *objectShape, t *Type, p *prop) {
 		o.props = append(o.props, p)
 		return
 	}
+	prev.sensitive = prev.sensitive || p.sensitive
 	if prev.ref.Value == p.ref.Value || sameSchema(prev.ref.Value, p.ref.Value) {
 		return
 	}
-	b.diags.Errorf(b.pos(schemaOrigin(p.ref), p.ptr), "define the property alike in every allOf part, or in one part only",
-		"property %q of %s is defined differently here and at %s", p.name, t.describe(), describe(b.pos(schemaOrigin(prev.ref), prev.ptr)))
+	merged, ok := b.mergeSchemas(prev.ref, p.ref)
+	if !ok {
+		b.diags.Warnf(b.pos(schemaOrigin(p.ref), p.ptr), "define the property alike in every allOf part, or in one part only",
+			"property %q of %s is defined incompatibly here and at %s (no value satisfies both); using json.RawMessage",
+			p.name, t.describe(), describe(b.pos(schemaOrigin(prev.ref), prev.ptr)))
+		merged = &openapi3.SchemaRef{Value: &openapi3.Schema{Description: firstOf(prev.ref.Value.Description, p.ref.Value.Description)}}
+	}
+	if merged != prev.ref {
+		// A merged definition is this struct's own: its inline types are
+		// named after the struct, not after the part that declared it first.
+		prev.ref, prev.owner = merged, t.Name
+	}
 }
 
 // partPointer is where an allOf part is written: a component's own place

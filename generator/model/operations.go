@@ -23,7 +23,6 @@ func (b *builder) buildOperations() {
 	slices.SortStableFunc(b.api.Operations, func(a, c *Operation) int {
 		return cmp.Or(cmp.Compare(a.Path, c.Path), cmp.Compare(a.Method, c.Method))
 	})
-	b.markSensitive()
 }
 
 func (b *builder) addOperation(path, method string, item *openapi3.PathItem, o *openapi3.Operation) {

@@ -77,6 +77,7 @@ func (b *builder) field(t *Type, p *prop) *Field {
 		}
 	}
 	setPresence(f)
+	b.setSensitive(t, f, p)
 	return f
 }
 

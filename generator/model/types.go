@@ -31,6 +31,9 @@ type schemaState struct {
 	warned map[*openapi3.Schema]bool
 	// unions are the unions to finish once every struct is filled.
 	unions []*pendingUnion
+	// morePatterns are the patterns a merged schema must match besides its
+	// own (merge.go: RE2 cannot intersect two patterns).
+	morePatterns map[*openapi3.Schema][]string
 }
 
 // declareComponents makes a named type for every component schema that is

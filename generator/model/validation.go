@@ -105,9 +105,12 @@ func (b *builder) checksOf(t *Type, s *openapi3.Schema, u use) []Check {
 
 func (b *builder) stringChecks(l Limits, s *openapi3.Schema, u use) []Check {
 	cs := countChecks(l.MinLength, l.MaxLength, RuleMinLength, RuleMaxLength, "be", "character")
-	if l.Pattern != "" {
-		if p := b.pattern(l.Pattern, s, u); p != nil {
-			cs = append(cs, Check{Rule: RulePattern, Message: "must match " + l.Pattern, Pattern: p})
+	for _, expr := range append([]string{l.Pattern}, b.morePatterns[s]...) {
+		if expr == "" {
+			continue
+		}
+		if p := b.pattern(expr, s, u); p != nil {
+			cs = append(cs, Check{Rule: RulePattern, Message: "must match " + expr, Pattern: p})
 		}
 	}
 	return append(cs, Check{Rule: RuleUTF8MB4, Message: "must not contain 4-byte UTF-8 characters (such as emoji)"})
