@@ -16,3 +16,12 @@ func TestPtr(t *testing.T) {
 		t.Error("Ptr returned a shared pointer")
 	}
 }
+
+func TestValueOr(t *testing.T) {
+	if got := ValueOr(Ptr("a.png"), "file"); got != "a.png" {
+		t.Errorf("set: %q", got)
+	}
+	if got := ValueOr[string](nil, "file"); got != "file" {
+		t.Errorf("nil: %q", got)
+	}
+}

@@ -4,7 +4,7 @@ package apiv3
 // (`const _ = apiv3.SupportPackageIsVersion3`). It is the contract between
 // generated code and this runtime: when the runtime gains something generated
 // code calls, a new constant is added (version 2 added ClassPattern, version
-// 3 the Validator's ParseInt, ParseNumber and ParseBool), so that
+// 3 the Validator's ParseInt, ParseNumber and ParseBool, and ValueOr), so that
 // code generated for a newer runtime fails to compile at that line instead of
 // at some call deep inside. The fix is to regenerate with a wxpaygen whose
 // version matches the apiv3 package in your go.mod.

@@ -186,9 +186,12 @@ func partFields(m *model.Multipart, p *model.Part) jen.Dict {
 	switch p.Kind {
 	case model.PartFile:
 		d[jen.Id("Content")] = jen.Index().Byte().Call(v)
-		if p.Filename != nil {
-			d[jen.Id("Filename")] = jen.Id("body").Dot(m.Parts[0].Field.GoName).Dot(p.Filename.GoName)
-		} else {
+		switch f := p.Filename; {
+		case f != nil && f.Pointer:
+			d[jen.Id("Filename")] = jen.Qual(runtime, "ValueOr").Call(jen.Id("body").Dot(m.Parts[0].Field.GoName).Dot(f.GoName), jen.Lit(p.Name))
+		case f != nil:
+			d[jen.Id("Filename")] = jen.Id("body").Dot(m.Parts[0].Field.GoName).Dot(f.GoName)
+		default:
 			d[jen.Id("Filename")] = jen.Lit(p.Name)
 		}
 	case model.PartText:

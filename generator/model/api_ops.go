@@ -257,7 +257,8 @@ type Part struct {
 	// "" lets the runtime choose (application/json, or sniffed content).
 	ContentType string
 	// Filename is the signed part's field holding the file name, sent as
-	// the filename of file parts (e.g. meta.filename); nil: the part name.
+	// the filename of file parts (meta.filename or meta.file_name; when it
+	// is optional and unset, the part name); nil: the part name.
 	Filename *Field
 }
 

@@ -10,9 +10,11 @@ import (
 )
 
 // Request bodies: application/json is typed as a struct; multipart/form-data
-// is a struct whose properties are the parts, and must say with
-// x-wechatpay-sign-part which part's JSON is signed (WeChat Pay signs that
-// part, never the multipart body). Other media types are a located error.
+// is a struct whose properties are the parts, one of whose JSON is signed
+// (WeChat Pay signs that part, never the multipart body): the part
+// x-wechatpay-sign-part names, else, as WeChat Pay's uploads all do, the
+// part named meta, else the one JSON object part. Other media types are a
+// located error.
 const (
 	mediaJSON      = "application/json"
 	mediaMultipart = "multipart/form-data"
@@ -54,8 +56,11 @@ func (b *builder) setBody(op *Operation, o *openapi3.Operation, ptr string) {
 // then the others in spec order.
 func (b *builder) setMultipart(op *Operation, mt *openapi3.MediaType, signPart string, pos diag.Position) {
 	if signPart == "" {
+		signPart = inferSignPart(op.Body)
+	}
+	if signPart == "" {
 		b.diags.Errorf(pos, "add x-wechatpay-sign-part: <the JSON part, e.g. meta> to the request body",
-			"multipart/form-data body of %s does not say which part is signed (x-wechatpay-sign-part)", op.describe())
+			"multipart/form-data body of %s does not say which part is signed (x-wechatpay-sign-part), has no meta part and not one JSON object part", op.describe())
 		return
 	}
 	m := &Multipart{Sign: signPart}
@@ -84,12 +89,35 @@ func (b *builder) setMultipart(op *Operation, mt *openapi3.MediaType, signPart s
 	i := slices.Index(m.Parts, signed)
 	m.Parts = slices.Insert(slices.Delete(m.Parts, i, i+1), 0, signed)
 	filename := fieldNamed(signed.Field.Type, "filename")
+	if filename == nil {
+		filename = fieldNamed(signed.Field.Type, "file_name")
+	}
 	for _, p := range m.Parts {
-		if p.Kind == PartFile && filename != nil && filename.Type.Kind == KindString && !filename.Pointer {
+		if p.Kind == PartFile && filename != nil && filename.Type.Kind == KindString {
 			p.Filename = filename
 		}
 	}
 	op.Multipart = m
+}
+
+// inferSignPart is the part WeChat Pay signs when the spec does not say:
+// meta, else the one object part (encoded as JSON); "" when neither is
+// there.
+func inferSignPart(body *Type) string {
+	if f := fieldNamed(body, "meta"); f != nil && f.Type.Kind == KindStruct {
+		return f.JSONName
+	}
+	var only string
+	for _, f := range body.Fields {
+		if f.Type.Kind != KindStruct {
+			continue
+		}
+		if only != "" {
+			return ""
+		}
+		only = f.JSONName
+	}
+	return only
 }
 
 // partKind: binary strings are files, other strings and enums text, the

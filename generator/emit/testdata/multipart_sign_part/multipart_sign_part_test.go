@@ -170,7 +170,7 @@ func checkSignedOverMeta(t *testing.T, what string, h http.Header, target string
 		sum := sha256.Sum256([]byte(msg))
 		return rsa.VerifyPKCS1v15(merchantPublicKey(t), crypto.SHA256, sum[:], sig)
 	}
-	if target != "/v3/upload" {
+	if target != "/v3/upload" && target != "/v3/upload-files" {
 		t.Errorf("%s: request-target %q", what, target)
 	}
 	if err := verify(meta); err != nil {
@@ -222,4 +222,20 @@ func TestInvalidUploadNotSent(t *testing.T) {
 	if n := len(got()); n != 0 {
 		t.Errorf("%d invalid uploads sent", n)
 	}
+}
+
+// Without x-wechatpay-sign-part the meta part is the signed one, first on
+// the wire, and meta.file_name names the file.
+func TestSignPartInferred(t *testing.T) {
+	c, got := newClient(t)
+	body := &UploadFileRequest{Meta: UploadFileRequestMeta{FileName: apiv3.Ptr("b.png"), FileDigest: apiv3.Ptr("d")}, File: []byte("\x89PNG\r\n\x1a\nimg")}
+	if _, _, err := c.V3.UploadFiles.Post(context.Background(), body); err != nil {
+		t.Fatal(err)
+	}
+	rec := got()[0]
+	parts := parseParts(t, rec.header.Get("Content-Type"), rec.body)
+	if len(parts) != 2 || parts[0].name != "meta" || parts[1].name != "file" || parts[1].filename != "b.png" {
+		t.Errorf("parts %+v", parts)
+	}
+	checkSignedOverMeta(t, "inferred", rec.header, rec.target, rec.body)
 }
