@@ -30,6 +30,35 @@ func TestFromTheUsersOwnModule(t *testing.T) {
 	}
 }
 
+// A regeneration after which fewer files are needed works under go
+// generate: the last operation with query parameters (and its docs page) go
+// away with pay-transactions.yaml. go generate lists the package's files
+// before it runs the directive and reads them after, so a removed
+// params.gen.go (which sorts after generate.go) made it fail though
+// generation had succeeded; now params.gen.go stays, declaring nothing.
+func TestRegenerationThatNeedsFewerFiles(t *testing.T) {
+	m := newUserModule(t)
+	for _, f := range []string{"discount-card.yaml", "pay-transactions.yaml"} {
+		m.write("api/"+f, m.checkoutFile("spec/"+f))
+	}
+	m.run("generate", "./...")
+	if !strings.Contains(m.read("internal/wxpay/params.gen.go"), "type V3PayTransactionsOutTradeNoOutTradeNoGetParams struct") {
+		t.Fatal("params.gen.go lacks the query parameters of pay-transactions.yaml")
+	}
+	if err := os.Remove(filepath.Join(m.dir, "api", "pay-transactions.yaml")); err != nil {
+		t.Fatal(err)
+	}
+	m.run("generate", "./...")
+	if params := m.read("internal/wxpay/params.gen.go"); strings.Contains(params, "type ") {
+		t.Errorf("params.gen.go still declares something:\n%s", params)
+	}
+	if _, err := os.Stat(filepath.Join(m.dir, "internal", "wxpay", "docs", "queryOrderByOutTradeNo.md")); !os.IsNotExist(err) {
+		t.Errorf("the removed operation's docs page: %v, want it removed", err)
+	}
+	m.run("tool", "wxpaygen", "-spec", "api", "-out", "internal/wxpay", "-package", "wxpay", "-check")
+	m.run("vet", "./...")
+}
+
 // userModule is a temporary module set up as README.md says: the user's
 // own module (example.com/shop, a main package using internal/wxpay), then
 // the README's commands, then its go:generate line in internal/wxpay.
