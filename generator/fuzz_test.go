@@ -2,11 +2,11 @@ package generator
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"testing"
 )
 
@@ -66,7 +66,8 @@ func FuzzGenerate(f *testing.F) {
 }
 
 // TestSeedCorpusCompiles: what the generator accepts compiles and vets,
-// checked on the fuzzer's seed corpus.
+// and so does the Go call of each docs page, checked on the fuzzer's seed
+// corpus.
 func TestSeedCorpusCompiles(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds every seed's output")
@@ -89,7 +90,7 @@ func TestSeedCorpusCompiles(t *testing.T) {
 			continue
 		}
 		i++
-		pkg := filepath.Join(root, "seed"+strconv.Itoa(i))
+		pkg := filepath.Join(root, fmt.Sprintf("seed%d", i)) // a letter would run out of the alphabet
 		if err := os.MkdirAll(pkg, 0o755); err != nil {
 			t.Fatal(err)
 		}
@@ -102,6 +103,7 @@ func TestSeedCorpusCompiles(t *testing.T) {
 			}
 		}
 		pkgs = append(pkgs, "./"+filepath.ToSlash(pkg))
+		pkgs = append(pkgs, writeDocSnippets(t, "./"+filepath.ToSlash(pkg), "fuzzcase", files))
 	}
 	cmd := exec.Command(filepath.Join(runtime.GOROOT(), "bin", "go"), append([]string{"vet"}, pkgs...)...)
 	if out, err := cmd.CombinedOutput(); err != nil {

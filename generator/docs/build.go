@@ -55,7 +55,7 @@ func fileName(op *model.Operation) string {
 }
 
 func (l literals) page(op *model.Operation) (Page, error) {
-	call, err := l.goCall(op)
+	call, chain, err := l.goCall(op)
 	if err != nil {
 		return Page{}, fmt.Errorf("%s %s: %w", op.Method, op.Path, err)
 	}
@@ -65,7 +65,7 @@ func (l literals) page(op *model.Operation) (Page, error) {
 		OperationID:  op.ID,
 		Method:       op.Method.String(),
 		Path:         op.Path,
-		Chain:        chainOf(op.Call),
+		Chain:        chain,
 		Description:  op.Description,
 		Deprecated:   op.Deprecated,
 		OfflineSince: op.OfflineSince,
@@ -127,42 +127,6 @@ func returns(op *model.Operation, pkg string) string {
 	return fmt.Sprintf("It returns `(*%s.%s, *apiv3.Response, error)`; the body is decoded only after the response signature verified.", pkg, op.Response.Name)
 }
 
-// goCall writes the request value (from the body example), the parameters
-// (from the parameters' examples) and the call.
-func (l literals) goCall(op *model.Operation) (string, error) {
-	var stmts []*jen.Statement
-	if op.Body != nil {
-		req, ok := l.value(op.Body, op.BodyExample, true)
-		if !ok || op.BodyExample == nil {
-			req = jen.Op("&").Add(l.named(op.Body.Name)).Values()
-		}
-		stmts = append(stmts, jen.Id("req").Op(":=").Add(req))
-	}
-	if op.Params != nil {
-		stmts = append(stmts, jen.Id("params").Op(":=").Add(l.paramsValue(op.Params)))
-	}
-	if op.UnsignedResponse && op.Download != nil {
-		stmts = append(stmts, jen.Id("digest").Op(":=").Qual("github.com/wxpaygen/wxpaygen/apiv3", "Digest").Values(jen.Dict{jen.Id("Type"): jen.Lit("SHA1"), jen.Id("Value"): jen.Lit("79bb0f45fc4c42234a918000b2668d689e2bde04")}))
-	}
-	results := []jen.Code{jen.Id("resp"), jen.Err()}
-	if op.Download != nil {
-		results = []jen.Code{jen.Id("out"), jen.Id("resp"), jen.Err()}
-	} else if op.Response != nil {
-		results = []jen.Code{jen.Id("out"), jen.Id("resp"), jen.Err()}
-	}
-	stmts = append(stmts, jen.List(results...).Op(":=").Id(op.Call))
-	var b strings.Builder
-	for i, s := range stmts {
-		if i > 0 {
-			b.WriteByte('\n')
-		}
-		if err := s.Render(&b); err != nil {
-			return "", fmt.Errorf("rendering the Go example: %w", err)
-		}
-	}
-	return b.String(), nil
-}
-
 // paramsValue fills the query and header parameters that have examples.
 func (l literals) paramsValue(t *model.Type) jen.Code {
 	var items []jen.Code
@@ -178,12 +142,4 @@ func (l literals) paramsValue(t *model.Type) jen.Code {
 		items = append(items, jen.Line())
 	}
 	return jen.Op("&").Add(l.named(t.Name)).Values(items...)
-}
-
-// chainOf is the call expression without its arguments, for the index.
-func chainOf(call string) string {
-	if i := strings.LastIndexByte(call, '('); i > 0 {
-		return call[:i]
-	}
-	return call
 }

@@ -54,15 +54,7 @@ func (l literals) scalar(t *model.Type, v any) (*jen.Statement, bool) {
 		s, ok := v.(string)
 		return jen.Lit(s), ok
 	case model.KindEnum:
-		s, ok := v.(string)
-		if !ok {
-			return nil, false
-		}
-		i := slices.IndexFunc(t.Values, func(e *model.EnumValue) bool { return e.Value == s })
-		if i < 0 {
-			return l.named(t.Name).Call(jen.Lit(s)), true
-		}
-		return l.named(t.Values[i].GoName), true
+		return l.enumValue(t, v)
 	case model.KindTime:
 		s, ok := v.(string)
 		return jen.Qual(runtimePath, "MustParseTime").Call(jen.Lit(s)), ok
@@ -80,6 +72,28 @@ func (l literals) scalar(t *model.Type, v any) (*jen.Statement, bool) {
 		return jen.Lit(n), ok
 	}
 	return nil, false
+}
+
+// enumValue is the constant of v, or a conversion for a value the spec does
+// not list. An integer enum's values are numbers (the model keeps them as
+// decimal strings).
+func (l literals) enumValue(t *model.Type, v any) (*jen.Statement, bool) {
+	s, ok := v.(string)
+	lit := jen.Lit(s)
+	if t.EnumBase == model.KindInt64 {
+		n, isNum := number(v)
+		ok = isNum && n == math.Trunc(n)
+		s = strconv.FormatInt(int64(n), 10)
+		lit = jen.Op(s)
+	}
+	if !ok {
+		return nil, false
+	}
+	i := slices.IndexFunc(t.Values, func(e *model.EnumValue) bool { return e.Value == s })
+	if i < 0 {
+		return l.named(t.Name).Call(lit), true
+	}
+	return l.named(t.Values[i].GoName), true
 }
 
 func number(v any) (float64, bool) {

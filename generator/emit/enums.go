@@ -37,9 +37,16 @@ func genEnum(f *jen.File, t *model.Type) {
 	genEnumValues(f, t)
 }
 
+// intEnum reports whether t is an enum whose values are integers. Go code
+// handling such a value must treat it as a number (compare with 0, format
+// with strconv), never as a string.
+func intEnum(t *model.Type) bool {
+	return t.Kind == model.KindEnum && t.EnumBase == model.KindInt64
+}
+
 // enumBase is the underlying type: int64 for integer enums, else string.
 func enumBase(t *model.Type) *jen.Statement {
-	if t.EnumBase == model.KindInt64 {
+	if intEnum(t) {
 		return jen.Int64()
 	}
 	return jen.String()

@@ -58,6 +58,11 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			compareGolden(t, filepath.Join(dir, "want"), files)
+			for _, g := range gens {
+				if files[g.name] == nil {
+					t.Errorf("%s not generated: every file is, whatever the spec holds", g.name)
+				}
+			}
 			again, _ := model.Build(loadSpec(t, dir), model.Options{})
 			if files2, _ := Go(again, "wechatpay"); !cmp.Equal(files, files2) {
 				t.Error("a second run generated different output")

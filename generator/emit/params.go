@@ -177,14 +177,18 @@ func genParamChecks(g *jen.Group, p *model.Param) {
 	checks(g)
 }
 
-// genRequiredParam reports a required string, enum or array parameter left
-// empty: an empty value is not sent, so the parameter would be missing.
+// genRequiredParam reports a required string, string enum or array
+// parameter left empty: an empty value is not sent, so the parameter would
+// be missing. An integer enum, like an integer, has no empty value: its zero
+// is sent, and Valid refuses it when the enum does not list it.
 func genRequiredParam(g *jen.Group, p *model.Param) {
 	var empty *jen.Statement
-	switch p.Type.Kind {
-	case model.KindString, model.KindEnum:
+	switch {
+	case intEnum(p.Type):
+		return
+	case p.Type.Kind == model.KindString, p.Type.Kind == model.KindEnum:
 		empty = paramValue(p).Op("==").Lit("")
-	case model.KindArray:
+	case p.Type.Kind == model.KindArray:
 		empty = jen.Len(paramValue(p)).Op("==").Lit(0)
 	default:
 		return

@@ -139,11 +139,16 @@ func joinPlus(parts []jen.Code) *jen.Statement {
 	return s
 }
 
-// stringOf converts a scalar value to its wire string.
+// stringOf converts a scalar value to its wire string. An integer enum is
+// written as its number: string() of an integer type would make a rune.
 func stringOf(t *model.Type, e *jen.Statement) *jen.Statement {
-	switch t.Kind {
-	case model.KindEnum:
+	switch {
+	case intEnum(t):
+		return jen.Qual("strconv", "FormatInt").Call(jen.Int64().Call(e), jen.Lit(10))
+	case t.Kind == model.KindEnum:
 		return jen.String().Call(e)
+	}
+	switch t.Kind {
 	case model.KindInt32, model.KindInt64:
 		return jen.Qual("strconv", "FormatInt").Call(jen.Int64().Call(e), jen.Lit(10))
 	case model.KindFloat64:

@@ -44,6 +44,7 @@ package load
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -122,14 +123,16 @@ func Load(path string) (*Spec, error) {
 // find resolves path into a Spec with Dir and Files set.
 func find(path string) (*Spec, diag.List) {
 	var diags diag.List
+	// The spec itself has no position (positions are relative to the spec
+	// folder, which is what is missing): the message names path, as given.
 	abs, err := filepath.Abs(path)
 	if err != nil {
-		diags.Errorf(diag.Position{File: path}, "", "cannot resolve the spec path: %v", err)
+		diags.Errorf(diag.Position{}, "", "spec %s: %v", path, err)
 		return nil, diags
 	}
 	fi, err := os.Stat(abs)
 	if err != nil {
-		diags.Errorf(diag.Position{File: path}, "pass a spec file or a folder holding *.yaml files", "cannot read the spec: %v", err)
+		diags.Errorf(diag.Position{}, "pass a spec file or a folder holding *.yaml files", "spec %s: %v", path, pathErr(err))
 		return nil, diags
 	}
 	s := &Spec{Dir: abs}
@@ -139,7 +142,7 @@ func find(path string) (*Spec, diag.List) {
 	} else {
 		entries, err := os.ReadDir(abs)
 		if err != nil {
-			diags.Errorf(diag.Position{File: path}, "", "cannot read the spec folder: %v", err)
+			diags.Errorf(diag.Position{}, "", "spec folder %s: %v", path, pathErr(err))
 			return nil, diags
 		}
 		for _, e := range entries {
@@ -165,6 +168,16 @@ func find(path string) (*Spec, diag.List) {
 		s.realDir = r
 	}
 	return s, diags
+}
+
+// pathErr is err without the absolute path an *fs.PathError adds, since the
+// message already names the path the user gave.
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 // Position turns an Origin into a position relative to the spec folder. The

@@ -75,7 +75,8 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		}
 		if !d.Empty() {
 			fmt.Fprint(stdout, d.String())
-			fmt.Fprintf(stderr, "wxpaygen: %s is out of date; run `make generate`\n", *outDir)
+			fmt.Fprintf(stderr, "wxpaygen: %s is out of date; regenerate it by running this command without -check (%s), or go generate ./... where a //go:generate line runs it\n",
+				*outDir, regenerateCommand(fs))
 			return ExitFailure
 		}
 		return ExitOK
@@ -96,13 +97,59 @@ func specDir(spec string) string {
 	return spec
 }
 
+// printDiagnostics prints one diagnostic a line. One without a file (the
+// spec folder itself is missing, say) gets the command's name instead, so
+// that no line of output leaves its origin unsaid.
 func printDiagnostics(w io.Writer, dir string, list diag.List) {
 	for _, d := range list {
-		if d.Pos.File != "" {
-			d.Pos.File = filepath.ToSlash(filepath.Join(dir, filepath.FromSlash(d.Pos.File)))
+		if d.Pos.File == "" {
+			fmt.Fprintln(w, "wxpaygen: "+d.String())
+			continue
 		}
+		d.Pos.File = filepath.ToSlash(filepath.Join(dir, filepath.FromSlash(d.Pos.File)))
 		fmt.Fprintln(w, d.String())
 	}
+}
+
+// regenerateCommand is the command line that was run, without -check: what
+// writes the output whoever runs wxpaygen, from this repository (where make
+// generate runs it), a go:generate line or a shell. Flags come in name
+// order, as set.
+func regenerateCommand(fs *flag.FlagSet) string {
+	cmd := []string{"wxpaygen"}
+	fs.Visit(func(f *flag.Flag) {
+		switch {
+		case f.Name == "check":
+		case isBoolFlag(f):
+			if f.Value.String() == "true" {
+				cmd = append(cmd, "-"+f.Name)
+			}
+		default:
+			cmd = append(cmd, "-"+f.Name, shellQuote(f.Value.String()))
+		}
+	})
+	return strings.Join(cmd, " ")
+}
+
+func isBoolFlag(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+// shellQuote leaves a plain word as it is and single-quotes anything else,
+// so that the printed command pastes into a POSIX shell.
+func shellQuote(s string) string {
+	plain := s != ""
+	for _, r := range s {
+		if !(r == '/' || r == '.' || r == '-' || r == '_' || r == ':' || r == '=' || r == ',' || r == '+' ||
+			'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9') {
+			plain = false
+		}
+	}
+	if plain {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }
 
 func isIdentifier(s string) bool {

@@ -112,3 +112,43 @@ func TestUsageErrors(t *testing.T) {
 		t.Errorf("-h: exit %d", code)
 	}
 }
+
+// -check names the command that regenerates for whoever runs it (the same
+// flags without -check), not a Makefile target only this repository has;
+// running that command brings the folder up to date.
+func TestCheckSaysHowToRegenerate(t *testing.T) {
+	dir := copySpec(t)
+	spec, out := filepath.Join(dir, "spec"), filepath.Join(dir, "out")
+	code, _, stderr := run(t, "-spec", spec, "-check", "-out", out, "-package", "pay")
+	want := "regenerate it by running this command without -check (wxpaygen -out " + shellQuote(out) + " -package pay -spec " + shellQuote(spec) +
+		"), or go generate ./... where a //go:generate line runs it\n"
+	if code != ExitFailure || !strings.HasSuffix(stderr, want) || strings.Contains(stderr, "make") {
+		t.Fatalf("-check: exit %d, stderr %q; want it to end with %q", code, stderr, want)
+	}
+	if code, _, stderr := run(t, "-out", out, "-package", "pay", "-spec", spec); code != ExitOK {
+		t.Fatalf("the command -check named: exit %d: %s", code, stderr)
+	}
+	if code, stdout, stderr := run(t, "-spec", spec, "-out", out, "-package", "pay", "-check"); code != ExitOK {
+		t.Fatalf("-check after it: exit %d: %s %s", code, stdout, stderr)
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{"spec/": "spec/", "my out": "'my out'", "it's": `'it'\''s'`, "": "''"} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
+	}
+}
+
+// A spec path that does not exist is named once, as given, with the reason.
+func TestMissingSpec(t *testing.T) {
+	code, stdout, stderr := run(t, "-spec", "nope", "-out", t.TempDir())
+	first, _, _ := strings.Cut(stderr, "\n")
+	if want := "wxpaygen: error: spec nope: no such file or directory; pass a spec file or a folder holding *.yaml files"; code != ExitFailure || first != want {
+		t.Fatalf("exit %d, first line %q; want %q", code, first, want)
+	}
+	if n := strings.Count(stdout+stderr, "nope"); n != 1 {
+		t.Errorf("the path is named %d times:\n%s", n, stderr)
+	}
+}
