@@ -14,6 +14,7 @@ import (
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -204,4 +205,41 @@ func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { retu
 func decryptOAEP(key *rsa.PrivateKey, b64 string) (string, error) {
 	c := &credentials{privateKey: key}
 	return c.decryptSensitive(b64)
+}
+
+// An operation declaring a Wechatpay-Serial header gets one in every mode:
+// in certificate mode (which sends none otherwise) the serial of the
+// certificate sensitive data would be encrypted with.
+func TestSendSerial(t *testing.T) {
+	certCfg := func(url string) Config {
+		cfg := testConfig(url)
+		cfg.WechatPayPublicKeyID, cfg.WechatPayPublicKeyPEM = "", nil
+		cfg.PlatformCertificatesPEM = [][]byte{testkeys.PlatformCertPEM}
+		return cfg
+	}
+	for _, tc := range []struct {
+		name       string
+		cfg        func(string) Config
+		sendSerial bool
+		want       string
+	}{
+		{"public key", testConfig, false, testkeys.PublicKeyID},
+		{"public key, declared", testConfig, true, testkeys.PublicKeyID},
+		{"certificate", certCfg, false, ""},
+		{"certificate, declared", certCfg, true, testkeys.PlatformSerial},
+	} {
+		var got captured
+		srv := httptest.NewServer(recordingHandler(&got, 204, ""))
+		c, err := NewClient(tc.cfg(srv.URL), InsecureSkipResponseVerification())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.Do(context.Background(), &Request{Method: "GET", Path: "/v3/x", SendSerial: tc.sendSerial}, nil); err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if s := got.header.Get("Wechatpay-Serial"); s != tc.want {
+			t.Errorf("%s: Wechatpay-Serial %q, want %q", tc.name, s, tc.want)
+		}
+		srv.Close()
+	}
 }

@@ -53,6 +53,11 @@ type Request struct {
 	// validates Body first, encodes the copy and sends the encrypting key's
 	// serial as Wechatpay-Serial (sensitive.go). Generated code sets it.
 	EncryptSensitive func(encrypt func(plaintext string) (string, error)) (any, error)
+	// SendSerial marks operations whose spec declares a Wechatpay-Serial
+	// header: the request names the key sensitive data would be encrypted
+	// with even when it encrypted none (certificate mode sends no serial
+	// otherwise). The header is the runtime's to set, never the caller's.
+	SendSerial bool
 }
 
 // prepared is a Request after validation and encoding: what every send of
@@ -242,7 +247,11 @@ func (c *Client) newHTTPRequest(ctx context.Context, dst host, p *prepared, cs *
 		h.Set("Content-Type", "application/json; charset=utf-8")
 	}
 	h.Set("User-Agent", c.userAgent)
-	if serial := orDefault(p.serial, c.auth.serialHeader()); serial != "" {
+	serial := orDefault(p.serial, c.auth.serialHeader())
+	if serial == "" && p.r.SendSerial && c.creds != nil {
+		_, serial = c.creds.encryptionKey()
+	}
+	if serial != "" {
 		h.Set("Wechatpay-Serial", serial)
 	}
 	for _, f := range cs.header {

@@ -90,6 +90,9 @@ func requestFields(op *model.Operation) jen.Dict {
 	if op.Idempotent {
 		d[jen.Id("Idempotent")] = jen.True()
 	}
+	if op.SendSerial {
+		d[jen.Id("SendSerial")] = jen.True()
+	}
 	if op.UnsignedResponse {
 		d[jen.Id("UnsignedResponse")] = jen.True()
 	}

@@ -83,6 +83,10 @@ type Operation struct {
 	// Error is the body type of 4XX/5XX responses, when declared.
 	Error      *Type
 	Idempotent bool
+	// SendSerial: the spec declares a Wechatpay-Serial header, which the
+	// runtime sets (apiv3.Request.SendSerial); it is no parameter of the
+	// caller's.
+	SendSerial bool
 	// UnsignedResponse: x-wechatpay-unsigned-response. Only downloads may
 	// be unsigned; their leaf takes the apiv3.Digest to check them against.
 	UnsignedResponse bool

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"net/http"
 	"slices"
 	"strings"
 
@@ -33,10 +34,17 @@ func (b *builder) addParams(op *Operation, shared, own openapi3.Parameters, ptr 
 	}
 }
 
+// serialHeader names the key a request's sensitive data is encrypted with.
+const serialHeader = "Wechatpay-Serial"
+
 // paramPlaces maps the spec's "in" to ParamIn; cookies are not supported.
 var paramPlaces = map[string]ParamIn{"path": InPath, "query": InQuery, "header": InHeader}
 
 func (b *builder) addParam(op *Operation, p *openapi3.Parameter, ptr string) {
+	if p.In == "header" && http.CanonicalHeaderKey(p.Name) == serialHeader {
+		op.SendSerial = true // the runtime's to set: the key it encrypts with
+		return
+	}
 	pos := b.pos(p.Origin, ptr)
 	in, ok := paramPlaces[p.In]
 	if !ok || p.Schema == nil {

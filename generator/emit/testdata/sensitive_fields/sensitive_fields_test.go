@@ -190,3 +190,17 @@ func parseKey(t *testing.T, b []byte) *rsa.PrivateKey {
 	}
 	return k.(*rsa.PrivateKey)
 }
+
+// The spec declares Wechatpay-Serial: the leaf has no parameter for it, and
+// the runtime sends it in every mode, also when nothing was encrypted.
+func TestSerialHeaderIsTheRuntimes(t *testing.T) {
+	for _, m := range modes {
+		c, got := newClient(t, m.cfg, &Person{})
+		if _, _, err := c.V3.People.Post(context.Background(), &Person{Note: apiv3.Ptr("nothing sensitive")}); err != nil {
+			t.Fatal(err)
+		}
+		if s := got()[0].header.Get("Wechatpay-Serial"); s != m.serial {
+			t.Errorf("%s: Wechatpay-Serial %q, want %q", m.name, s, m.serial)
+		}
+	}
+}
