@@ -85,10 +85,18 @@ func (b *builder) setSuccess(op *Operation, code int, r *openapi3.ResponseRef, p
 	}
 }
 
-// checkUnsigned refuses an unsigned operation nothing could check: only a
-// download can be checked, against the digest a signed call gave.
+// checkUnsigned applies WeChat Pay's rule for files: a download (a success
+// body that is not JSON) carries no signature, whether or not the spec says
+// x-wechatpay-unsigned-response, and is checked against the digest a signed
+// call announced instead (every WeChat Pay download comes with one: the
+// bill's hash_value, the receipt's). It refuses an unsigned operation
+// nothing could check: one whose success is JSON or empty.
 func (b *builder) checkUnsigned(op *Operation) {
-	if !op.UnsignedResponse || op.Download != nil {
+	if op.Download != nil {
+		op.UnsignedResponse = true
+		return
+	}
+	if !op.UnsignedResponse {
 		return
 	}
 	what := "has no body"

@@ -30,7 +30,7 @@ func newClient(t *testing.T, files map[string][]byte) (*Client, func() []http.He
 		mu.Lock()
 		seen = append(seen, r.Header.Clone())
 		mu.Unlock()
-		b, ok := files[strings.TrimPrefix(r.URL.Path, "/v3/files/")]
+		b, ok := files[strings.TrimPrefix(strings.TrimPrefix(r.URL.Path, "/v3/files/"), "/v3/receipts/")]
 		if !ok {
 			w.Header().Set("Content-Type", "application/json")
 			w.WriteHeader(http.StatusNotFound)
@@ -121,5 +121,19 @@ func TestDownloadErrorAnswer(t *testing.T) {
 	var ae *apiv3.APIError
 	if !errors.As(err, &ae) || ae.Code != "NOT_FOUND" || errors.Is(err, apiv3.ErrDigestMismatch) {
 		t.Errorf("404: %v", err)
+	}
+}
+
+// Without x-wechatpay-unsigned-response, a file download is still unsigned
+// and checked against its digest (the fake server signs nothing).
+func TestDownloadInferredUnsigned(t *testing.T) {
+	file := []byte("%PDF-1.4 receipt")
+	c, _ := newClient(t, map[string][]byte{"file": file})
+	data, _, err := c.V3.Receipts.File.Get(context.Background(), &V3ReceiptsFileGetParams{Token: "t"}, apiv3.Digest{Type: "SHA256", Value: sha256Hex(file)})
+	if err != nil || !bytes.Equal(data, file) {
+		t.Fatalf("download: %q %v", data, err)
+	}
+	if _, _, err := c.V3.Receipts.File.Get(context.Background(), &V3ReceiptsFileGetParams{Token: "t"}, apiv3.Digest{Type: "SHA256", Value: sha256Hex([]byte("other"))}); !errors.Is(err, apiv3.ErrDigestMismatch) {
+		t.Errorf("wrong digest: %v", err)
 	}
 }
