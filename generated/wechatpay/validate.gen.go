@@ -30,13 +30,17 @@ func (x *AddUserRecordsRequest) Validate() error {
 
 // validate adds x's violations to v.
 func (x *AddUserRecordsRequest) validate(v *apiv3.Validator) {
-	if n := apiv3.RuneCount(x.CardTemplateID); n < 1 {
-		v.Add("card_template_id", "minLength", "must be 1 to 64 characters")
-	} else if n > 64 {
-		v.Add("card_template_id", "maxLength", "must be 1 to 64 characters")
-	}
-	if apiv3.HasFourByteRune(x.CardTemplateID) {
-		v.Add("card_template_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+	if x.CardTemplateID == "" {
+		v.Add("card_template_id", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.CardTemplateID); n < 1 {
+			v.Add("card_template_id", "minLength", "must be 1 to 64 characters")
+		} else if n > 64 {
+			v.Add("card_template_id", "maxLength", "must be 1 to 64 characters")
+		}
+		if apiv3.HasFourByteRune(x.CardTemplateID) {
+			v.Add("card_template_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
 	}
 	if len(x.ObjectiveCompletionRecords) > 1 {
 		v.Add("objective_completion_records", "maxItems", "must have at most 1 item")
@@ -97,16 +101,20 @@ func (x *CreateRefundRequest) validate(v *apiv3.Validator) {
 			v.Add("out_trade_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
 		}
 	}
-	if n := apiv3.RuneCount(x.OutRefundNo); n < 1 {
-		v.Add("out_refund_no", "minLength", "must be 1 to 64 characters")
-	} else if n > 64 {
-		v.Add("out_refund_no", "maxLength", "must be 1 to 64 characters")
-	}
-	if !patternCreateRefundRequestOutRefundNo.MatchString(x.OutRefundNo) {
-		v.Add("out_refund_no", "pattern", "must match ^[0-9A-Za-z_\\-|*@]{1,64}$")
-	}
-	if apiv3.HasFourByteRune(x.OutRefundNo) {
-		v.Add("out_refund_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+	if x.OutRefundNo == "" {
+		v.Add("out_refund_no", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.OutRefundNo); n < 1 {
+			v.Add("out_refund_no", "minLength", "must be 1 to 64 characters")
+		} else if n > 64 {
+			v.Add("out_refund_no", "maxLength", "must be 1 to 64 characters")
+		}
+		if !patternCreateRefundRequestOutRefundNo.MatchString(x.OutRefundNo) {
+			v.Add("out_refund_no", "pattern", "must match ^[0-9A-Za-z_\\-|*@]{1,64}$")
+		}
+		if apiv3.HasFourByteRune(x.OutRefundNo) {
+			v.Add("out_refund_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
 	}
 	if x.Reason != nil {
 		if n := apiv3.RuneCount(*x.Reason); n < 1 {
@@ -171,13 +179,17 @@ func (x *CreateRefundRequestAmount) validate(v *apiv3.Validator) {
 	if x.Total < 1 {
 		v.Add("total", "minimum", "must be at least 1")
 	}
-	if n := apiv3.RuneCount(x.Currency); n < 1 {
-		v.Add("currency", "minLength", "must be 1 to 16 characters")
-	} else if n > 16 {
-		v.Add("currency", "maxLength", "must be 1 to 16 characters")
-	}
-	if apiv3.HasFourByteRune(x.Currency) {
-		v.Add("currency", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+	if x.Currency == "" {
+		v.Add("currency", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.Currency); n < 1 {
+			v.Add("currency", "minLength", "must be 1 to 16 characters")
+		} else if n > 16 {
+			v.Add("currency", "maxLength", "must be 1 to 16 characters")
+		}
+		if apiv3.HasFourByteRune(x.Currency) {
+			v.Add("currency", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
 	}
 }
 
@@ -191,27 +203,35 @@ func (x *MediaMeta) Validate() error {
 
 // validate adds x's violations to v.
 func (x *MediaMeta) validate(v *apiv3.Validator) {
-	if n := apiv3.RuneCount(x.Filename); n < 1 {
-		v.Add("filename", "minLength", "must be 1 to 128 characters")
-	} else if n > 128 {
-		v.Add("filename", "maxLength", "must be 1 to 128 characters")
+	if x.Filename == "" {
+		v.Add("filename", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.Filename); n < 1 {
+			v.Add("filename", "minLength", "must be 1 to 128 characters")
+		} else if n > 128 {
+			v.Add("filename", "maxLength", "must be 1 to 128 characters")
+		}
+		if !patternMediaMetaFilename.MatchString(x.Filename) {
+			v.Add("filename", "pattern", "must match \\.([Jj][Pp][Ee]?[Gg]|[Bb][Mm][Pp]|[Pp][Nn][Gg])$")
+		}
+		if apiv3.HasFourByteRune(x.Filename) {
+			v.Add("filename", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
 	}
-	if !patternMediaMetaFilename.MatchString(x.Filename) {
-		v.Add("filename", "pattern", "must match \\.([Jj][Pp][Ee]?[Gg]|[Bb][Mm][Pp]|[Pp][Nn][Gg])$")
-	}
-	if apiv3.HasFourByteRune(x.Filename) {
-		v.Add("filename", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-	}
-	if n := apiv3.RuneCount(x.SHA256); n < 64 {
-		v.Add("sha256", "minLength", "must be 64 to 64 characters")
-	} else if n > 64 {
-		v.Add("sha256", "maxLength", "must be 64 to 64 characters")
-	}
-	if !patternMediaMetaSHA256.MatchString(x.SHA256) {
-		v.Add("sha256", "pattern", "must match ^[0-9a-fA-F]{64}$")
-	}
-	if apiv3.HasFourByteRune(x.SHA256) {
-		v.Add("sha256", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+	if x.SHA256 == "" {
+		v.Add("sha256", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.SHA256); n < 64 {
+			v.Add("sha256", "minLength", "must be 64 to 64 characters")
+		} else if n > 64 {
+			v.Add("sha256", "maxLength", "must be 64 to 64 characters")
+		}
+		if !patternMediaMetaSHA256.MatchString(x.SHA256) {
+			v.Add("sha256", "pattern", "must match ^[0-9a-fA-F]{64}$")
+		}
+		if apiv3.HasFourByteRune(x.SHA256) {
+			v.Add("sha256", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
 	}
 }
 
@@ -225,35 +245,50 @@ func (x *ObjectiveCompletionRecord) Validate() error {
 
 // validate adds x's violations to v.
 func (x *ObjectiveCompletionRecord) validate(v *apiv3.Validator) {
-	if n := apiv3.RuneCount(x.ObjectiveCompletionSerialNo); n < 1 {
-		v.Add("objective_completion_serial_no", "minLength", "must be 1 to 32 characters")
-	} else if n > 32 {
-		v.Add("objective_completion_serial_no", "maxLength", "must be 1 to 32 characters")
+	if x.ObjectiveCompletionSerialNo == "" {
+		v.Add("objective_completion_serial_no", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.ObjectiveCompletionSerialNo); n < 1 {
+			v.Add("objective_completion_serial_no", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("objective_completion_serial_no", "maxLength", "must be 1 to 32 characters")
+		}
+		if !patternObjectiveCompletionRecordObjectiveCompletionSerialNo.MatchString(x.ObjectiveCompletionSerialNo) {
+			v.Add("objective_completion_serial_no", "pattern", "must match ^[0-9A-Za-z]{1,32}$")
+		}
+		if apiv3.HasFourByteRune(x.ObjectiveCompletionSerialNo) {
+			v.Add("objective_completion_serial_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
 	}
-	if !patternObjectiveCompletionRecordObjectiveCompletionSerialNo.MatchString(x.ObjectiveCompletionSerialNo) {
-		v.Add("objective_completion_serial_no", "pattern", "must match ^[0-9A-Za-z]{1,32}$")
+	if x.ObjectiveID == "" {
+		v.Add("objective_id", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.ObjectiveID); n < 1 {
+			v.Add("objective_id", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("objective_id", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(x.ObjectiveID) {
+			v.Add("objective_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
 	}
-	if apiv3.HasFourByteRune(x.ObjectiveCompletionSerialNo) {
-		v.Add("objective_completion_serial_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-	}
-	if n := apiv3.RuneCount(x.ObjectiveID); n < 1 {
-		v.Add("objective_id", "minLength", "must be 1 to 32 characters")
-	} else if n > 32 {
-		v.Add("objective_id", "maxLength", "must be 1 to 32 characters")
-	}
-	if apiv3.HasFourByteRune(x.ObjectiveID) {
-		v.Add("objective_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+	if x.CompletionTime.IsZero() {
+		v.Add("completion_time", "required", "is required")
 	}
 	if !x.CompletionType.Valid() {
 		v.Add("completion_type", "enum", "must be one of INCREASE, DECREASE")
 	}
-	if n := apiv3.RuneCount(x.Description); n < 1 {
-		v.Add("description", "minLength", "must be 1 to 20 characters")
-	} else if n > 20 {
-		v.Add("description", "maxLength", "must be 1 to 20 characters")
-	}
-	if apiv3.HasFourByteRune(x.Description) {
-		v.Add("description", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+	if x.Description == "" {
+		v.Add("description", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.Description); n < 1 {
+			v.Add("description", "minLength", "must be 1 to 20 characters")
+		} else if n > 20 {
+			v.Add("description", "maxLength", "must be 1 to 20 characters")
+		}
+		if apiv3.HasFourByteRune(x.Description) {
+			v.Add("description", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
 	}
 	if x.CompletionCount < 1 {
 		v.Add("completion_count", "minimum", "must be at least 1")
@@ -280,40 +315,56 @@ func (x *PrepareCardRequest) Validate() error {
 
 // validate adds x's violations to v.
 func (x *PrepareCardRequest) validate(v *apiv3.Validator) {
-	if n := apiv3.RuneCount(x.OutCardCode); n < 1 {
-		v.Add("out_card_code", "minLength", "must be 1 to 32 characters")
-	} else if n > 32 {
-		v.Add("out_card_code", "maxLength", "must be 1 to 32 characters")
+	if x.OutCardCode == "" {
+		v.Add("out_card_code", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.OutCardCode); n < 1 {
+			v.Add("out_card_code", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("out_card_code", "maxLength", "must be 1 to 32 characters")
+		}
+		if !patternCardOutCardCode.MatchString(x.OutCardCode) {
+			v.Add("out_card_code", "pattern", "must match ^[0-9A-Za-z_\\-|*]{1,32}$")
+		}
+		if apiv3.HasFourByteRune(x.OutCardCode) {
+			v.Add("out_card_code", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
 	}
-	if !patternCardOutCardCode.MatchString(x.OutCardCode) {
-		v.Add("out_card_code", "pattern", "must match ^[0-9A-Za-z_\\-|*]{1,32}$")
+	if x.CardTemplateID == "" {
+		v.Add("card_template_id", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.CardTemplateID); n < 1 {
+			v.Add("card_template_id", "minLength", "must be 1 to 64 characters")
+		} else if n > 64 {
+			v.Add("card_template_id", "maxLength", "must be 1 to 64 characters")
+		}
+		if apiv3.HasFourByteRune(x.CardTemplateID) {
+			v.Add("card_template_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
 	}
-	if apiv3.HasFourByteRune(x.OutCardCode) {
-		v.Add("out_card_code", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+	if x.AppID == "" {
+		v.Add("appid", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.AppID); n < 10 {
+			v.Add("appid", "minLength", "must be 10 to 32 characters")
+		} else if n > 32 {
+			v.Add("appid", "maxLength", "must be 10 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(x.AppID) {
+			v.Add("appid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
 	}
-	if n := apiv3.RuneCount(x.CardTemplateID); n < 1 {
-		v.Add("card_template_id", "minLength", "must be 1 to 64 characters")
-	} else if n > 64 {
-		v.Add("card_template_id", "maxLength", "must be 1 to 64 characters")
-	}
-	if apiv3.HasFourByteRune(x.CardTemplateID) {
-		v.Add("card_template_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-	}
-	if n := apiv3.RuneCount(x.AppID); n < 10 {
-		v.Add("appid", "minLength", "must be 10 to 32 characters")
-	} else if n > 32 {
-		v.Add("appid", "maxLength", "must be 10 to 32 characters")
-	}
-	if apiv3.HasFourByteRune(x.AppID) {
-		v.Add("appid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-	}
-	if n := apiv3.RuneCount(x.NotifyURL); n < 1 {
-		v.Add("notify_url", "minLength", "must be 1 to 255 characters")
-	} else if n > 255 {
-		v.Add("notify_url", "maxLength", "must be 1 to 255 characters")
-	}
-	if apiv3.HasFourByteRune(x.NotifyURL) {
-		v.Add("notify_url", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+	if x.NotifyURL == "" {
+		v.Add("notify_url", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.NotifyURL); n < 1 {
+			v.Add("notify_url", "minLength", "must be 1 to 255 characters")
+		} else if n > 255 {
+			v.Add("notify_url", "maxLength", "must be 1 to 255 characters")
+		}
+		if apiv3.HasFourByteRune(x.NotifyURL) {
+			v.Add("notify_url", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
 	}
 }
 
@@ -342,13 +393,17 @@ func (x *RefundGoodsDetail) Validate() error {
 
 // validate adds x's violations to v.
 func (x *RefundGoodsDetail) validate(v *apiv3.Validator) {
-	if n := apiv3.RuneCount(x.MerchantGoodsID); n < 1 {
-		v.Add("merchant_goods_id", "minLength", "must be 1 to 32 characters")
-	} else if n > 32 {
-		v.Add("merchant_goods_id", "maxLength", "must be 1 to 32 characters")
-	}
-	if apiv3.HasFourByteRune(x.MerchantGoodsID) {
-		v.Add("merchant_goods_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+	if x.MerchantGoodsID == "" {
+		v.Add("merchant_goods_id", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.MerchantGoodsID); n < 1 {
+			v.Add("merchant_goods_id", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("merchant_goods_id", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(x.MerchantGoodsID) {
+			v.Add("merchant_goods_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
 	}
 	if x.WechatpayGoodsID != nil {
 		if n := apiv3.RuneCount(*x.WechatpayGoodsID); n < 1 {
@@ -382,32 +437,47 @@ func (x *RewardUsageRecord) Validate() error {
 
 // validate adds x's violations to v.
 func (x *RewardUsageRecord) validate(v *apiv3.Validator) {
-	if n := apiv3.RuneCount(x.RewardUsageSerialNo); n < 1 {
-		v.Add("reward_usage_serial_no", "minLength", "must be 1 to 32 characters")
-	} else if n > 32 {
-		v.Add("reward_usage_serial_no", "maxLength", "must be 1 to 32 characters")
+	if x.RewardUsageSerialNo == "" {
+		v.Add("reward_usage_serial_no", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.RewardUsageSerialNo); n < 1 {
+			v.Add("reward_usage_serial_no", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("reward_usage_serial_no", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(x.RewardUsageSerialNo) {
+			v.Add("reward_usage_serial_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
 	}
-	if apiv3.HasFourByteRune(x.RewardUsageSerialNo) {
-		v.Add("reward_usage_serial_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+	if x.RewardID == "" {
+		v.Add("reward_id", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.RewardID); n < 1 {
+			v.Add("reward_id", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("reward_id", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(x.RewardID) {
+			v.Add("reward_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
 	}
-	if n := apiv3.RuneCount(x.RewardID); n < 1 {
-		v.Add("reward_id", "minLength", "must be 1 to 32 characters")
-	} else if n > 32 {
-		v.Add("reward_id", "maxLength", "must be 1 to 32 characters")
-	}
-	if apiv3.HasFourByteRune(x.RewardID) {
-		v.Add("reward_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+	if x.UsageTime.IsZero() {
+		v.Add("usage_time", "required", "is required")
 	}
 	if !x.UsageType.Valid() {
 		v.Add("usage_type", "enum", "must be one of INCREASE, DECREASE")
 	}
-	if n := apiv3.RuneCount(x.Description); n < 1 {
-		v.Add("description", "minLength", "must be 1 to 20 characters")
-	} else if n > 20 {
-		v.Add("description", "maxLength", "must be 1 to 20 characters")
-	}
-	if apiv3.HasFourByteRune(x.Description) {
-		v.Add("description", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+	if x.Description == "" {
+		v.Add("description", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.Description); n < 1 {
+			v.Add("description", "minLength", "must be 1 to 20 characters")
+		} else if n > 20 {
+			v.Add("description", "maxLength", "must be 1 to 20 characters")
+		}
+		if apiv3.HasFourByteRune(x.Description) {
+			v.Add("description", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
 	}
 	if x.UsageCount < 1 {
 		v.Add("usage_count", "minimum", "must be at least 1")
@@ -437,14 +507,25 @@ func (x *UpdateOrderObjective) Validate() error {
 
 // validate adds x's violations to v.
 func (x *UpdateOrderObjective) validate(v *apiv3.Validator) {
-	if apiv3.HasFourByteRune(x.ObjectiveSerialNo) {
-		v.Add("objective_serial_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+	if x.ObjectiveSerialNo == "" {
+		v.Add("objective_serial_no", "required", "is required")
+	} else {
+		if apiv3.HasFourByteRune(x.ObjectiveSerialNo) {
+			v.Add("objective_serial_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
 	}
-	if apiv3.HasFourByteRune(x.PerformanceDescription) {
-		v.Add("performance_description", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+	if x.PerformanceDescription == "" {
+		v.Add("performance_description", "required", "is required")
+	} else {
+		if apiv3.HasFourByteRune(x.PerformanceDescription) {
+			v.Add("performance_description", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
 	}
 	if !x.PerformanceType.Valid() {
 		v.Add("performance_type", "enum", "must be one of INCREASE, DECREASE")
+	}
+	if x.PerformanceTime.IsZero() {
+		v.Add("performance_time", "required", "is required")
 	}
 	if x.Remark != nil {
 		if apiv3.HasFourByteRune(*x.Remark) {
@@ -489,14 +570,25 @@ func (x *UpdateOrderReward) Validate() error {
 
 // validate adds x's violations to v.
 func (x *UpdateOrderReward) validate(v *apiv3.Validator) {
-	if apiv3.HasFourByteRune(x.RewardSerialNo) {
-		v.Add("reward_serial_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+	if x.RewardSerialNo == "" {
+		v.Add("reward_serial_no", "required", "is required")
+	} else {
+		if apiv3.HasFourByteRune(x.RewardSerialNo) {
+			v.Add("reward_serial_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
 	}
-	if apiv3.HasFourByteRune(x.Description) {
-		v.Add("description", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+	if x.Description == "" {
+		v.Add("description", "required", "is required")
+	} else {
+		if apiv3.HasFourByteRune(x.Description) {
+			v.Add("description", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
 	}
 	if !x.RewardType.Valid() {
 		v.Add("reward_type", "enum", "must be one of INCREASE, DECREASE")
+	}
+	if x.RewardTime.IsZero() {
+		v.Add("reward_time", "required", "is required")
 	}
 	if x.Remark != nil {
 		if apiv3.HasFourByteRune(*x.Remark) {

@@ -102,6 +102,16 @@ func genFieldChecks(g *jen.Group, fd *model.Field) {
 	sel := func() *jen.Statement { return jen.Id("x").Dot(fd.GoName) }
 	required := add(fd.JSONName, model.RuleRequired, "is required")
 	switch {
+	case fd.RefuseZero: // a forgotten member, not a short or invalid one
+		zero := sel().Op("==").Lit("")
+		if fd.Type.Kind == model.KindTime {
+			zero = sel().Dot("IsZero").Call()
+		}
+		if needsChecks(fd.Type) {
+			g.If(zero).Block(required).Else().BlockFunc(func(g *jen.Group) { presentChecks(g, fd, sel) })
+		} else {
+			g.If(zero).Block(required)
+		}
 	case fd.RequiredCheck && !needsChecks(fd.Type):
 		g.If(sel().Op("==").Nil()).Block(required)
 	case fd.RequiredCheck: // one violation for an absent field, not one per rule

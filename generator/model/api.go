@@ -207,6 +207,12 @@ type Field struct {
 	// RequiredCheck: Validate reports "required" when the field is nil
 	// (required slices, maps, raw values and pointers).
 	RequiredCheck bool
+	// RefuseZero: Validate reports "required" when the required value is
+	// its zero value, which is how a forgotten member looks in Go: an empty
+	// string (unless the schema allows "") or a zero time. Numbers and
+	// booleans cannot tell a forgotten member from 0 or false, both common
+	// values; they are sent as they are.
+	RefuseZero bool
 	Doc           string
 	Deprecated    bool
 	Example       any

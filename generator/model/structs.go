@@ -2,6 +2,7 @@ package model
 
 import (
 	"cmp"
+	"regexp"
 	"slices"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -77,6 +78,7 @@ func (b *builder) field(t *Type, p *prop) *Field {
 		}
 	}
 	setPresence(f)
+	f.RefuseZero = refusesZero(f, r.Value)
 	b.setSensitive(t, f, p)
 	return f
 }
@@ -93,6 +95,43 @@ func setPresence(f *Field) {
 	f.OmitEmpty = optional
 	f.Pointer = optional && !nilable(f.Type.Kind)
 	f.RequiredCheck = f.Required && !f.ReadOnly && (nilable(f.Type.Kind) || f.Nullable)
+}
+
+// refusesZero reports whether a forgotten required member can be told from
+// a value: a required, writable string that the schema does not allow to be
+// empty, or a required time.
+func refusesZero(f *Field, s *openapi3.Schema) bool {
+	if !f.Required || f.ReadOnly || f.Pointer || s == nil {
+		return false
+	}
+	switch f.Type.Kind {
+	case KindTime:
+		return true
+	case KindString:
+		return !allowsEmpty(s)
+	}
+	return false
+}
+
+// allowsEmpty reports whether a string schema says "" is a value: it writes
+// minLength: 0, or gives "" as its default or example, or has a pattern that
+// matches "". (Without such a word, "" is taken for a forgotten member:
+// WeChat Pay answers it with a late PARAM_ERROR at best.)
+func allowsEmpty(s *openapi3.Schema) bool {
+	if s.Origin != nil {
+		if _, ok := s.Origin.Fields.Lookup("minLength"); ok && s.MinLength == 0 {
+			return true
+		}
+	}
+	if s.Default == "" || s.Example == "" {
+		return true
+	}
+	if s.Pattern != "" {
+		if re, err := regexp.Compile(s.Pattern); err == nil && re.MatchString("") {
+			return true
+		}
+	}
+	return false
 }
 
 // nilable reports whether a Go value of the kind can be nil without a

@@ -118,6 +118,7 @@ func (b *builder) finishUnions() {
 			i := slices.IndexFunc(v.Type.Fields, func(f *Field) bool { return f.JSONName == u.t.Discriminator })
 			if i >= 0 && isStringKind(v.Type.Fields[i].Type) {
 				v.Tag = v.Type.Fields[i]
+				v.Tag.RefuseZero = false // MarshalJSON fills an empty tag
 				continue
 			}
 			b.diags.Warnf(v.Type.Pos, "declare the discriminator as a string property of every variant",

@@ -32,7 +32,9 @@ func TestAllOfRequiredFromParts(t *testing.T) {
 	for _, v := range ve.Violations {
 		rules[v.Field] = v.Rule
 	}
-	want := map[string]string{"id": "minLength", "name": "maxLength", "kind": "enum"}
+	// id is required and left empty: a forgotten member, reported as such
+	// rather than as too short.
+	want := map[string]string{"id": "required", "name": "maxLength", "kind": "enum"}
 	if len(rules) != len(want) {
 		t.Fatalf("violations %+v", ve.Violations)
 	}

@@ -78,7 +78,7 @@ func TestRequiredBody(t *testing.T) {
 func TestValidRequestAllocatesNothing(t *testing.T) {
 	r := &AddUserRecordsRequest{CardTemplateID: "t", ObjectiveCompletionRecords: []ObjectiveCompletionRecord{{
 		ObjectiveCompletionSerialNo: "578354545", ObjectiveID: "123456", CompletionType: CompletionTypeIncrease,
-		Description: "购买商品", CompletionCount: 1,
+		CompletionTime: apiv3.MustParseTime("2015-05-20T13:29:35.120+08:00"), Description: "购买商品", CompletionCount: 1,
 	}}}
 	if err := r.Validate(); err != nil {
 		t.Fatal(err)
