@@ -54,7 +54,9 @@ func TestValidateEveryConstraintKind(t *testing.T) {
 	}{
 		{"required string left empty", func(r *wechatpay.AddUserRecordsRequest) { r.CardTemplateID = "" },
 			"card_template_id", "/card_template_id", "required", false},
-		{"required time left zero", func(r *wechatpay.AddUserRecordsRequest) { r.ObjectiveCompletionRecords[0].CompletionTime = apiv3.Time{} },
+		{"required time left zero", func(r *wechatpay.AddUserRecordsRequest) {
+			r.ObjectiveCompletionRecords[0].CompletionTime = apiv3.Time{}
+		},
 			"objective_completion_records[0].completion_time", "/objective_completion_records/0/completion_time", "required", false},
 		{"maxLength in code points", func(r *wechatpay.AddUserRecordsRequest) { r.CardTemplateID = strings.Repeat("卡", 65) },
 			"card_template_id", "/card_template_id", "maxLength", false},

@@ -213,10 +213,10 @@ type Field struct {
 	// booleans cannot tell a forgotten member from 0 or false, both common
 	// values; they are sent as they are.
 	RefuseZero bool
-	Doc           string
-	Deprecated    bool
-	Example       any
-	Pos           diag.Position
+	Doc        string
+	Deprecated bool
+	Example    any
+	Pos        diag.Position
 	// Nullable: the spec allows null (decoded as nil; never sent).
 	Nullable bool
 	// ReadOnly: set by the server only; never required nor validated in
