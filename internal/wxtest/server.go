@@ -256,6 +256,27 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	(&gateway.Response{Status: tr.StatusCode, Header: tr.Header, Body: tr.Body}).Send(w)
 }
 
+// Error is an error answer of the server: its status, code, message and
+// detail (for PARAM_ERROR: field, location, issue and, when known, value).
+type Error = gateway.Error
+
+// CheckRequest routes r, whose body is body, and validates it against Spec
+// exactly as ServeHTTP does once the signature, Accept and User-Agent have
+// passed (openapi3filter, then the 4-byte UTF-8 rule): nil when the request
+// would reach the handler, else the error answer (404 NOT_FOUND, 405
+// METHOD_NOT_ALLOWED, 400 PARAM_ERROR). Nothing is recorded. Without Spec
+// every request passes.
+func (s *Server) CheckRequest(r *http.Request, body []byte) *Error {
+	if s.router == nil {
+		return nil
+	}
+	rt, err := s.router.Find(r)
+	if err != nil {
+		return gateway.RouteError(err)
+	}
+	return rt.ValidateRequest(r.Context(), r, body)
+}
+
 // answer runs the checks and the handler and returns the unsigned answer.
 func (s *Server) answer(r *http.Request, rec *RecordedRequest) *gateway.Response {
 	body, e := gateway.ReadBody(r, s.opts.MaxBodyBytes)
