@@ -37,9 +37,9 @@ type opCase struct {
 // keyOf is how operations are named in cases, reports and tables.
 func keyOf(method, path string) string { return method + " " + path }
 
-// newCase builds the input of op: the required path, query and header
-// parameters and the body (every member, so that every constraint is
-// exercised), each from the spec's examples completed from the schemas;
+// newCase builds the input of op: every path, query and header parameter
+// (the optional ones too) and the body (every member), so that every
+// constraint is exercised, each from the spec's examples completed from the schemas;
 // for an unsigned download the digest of what the server will answer.
 func newCase(op *model.Operation, item *openapi3.PathItem) *opCase {
 	doc := item.GetOperation(op.Method.String())
@@ -48,9 +48,7 @@ func newCase(op *model.Operation, item *openapi3.PathItem) *opCase {
 		c.param(item, p, &c.input.Path)
 	}
 	for _, p := range slices.Concat(op.QueryParams, op.HeaderParams) {
-		if p.Required {
-			c.param(item, p, &c.input.Params)
-		}
+		c.param(item, p, &c.input.Params)
 	}
 	if op.Body != nil {
 		c.body()

@@ -138,6 +138,10 @@ func Run(t *testing.T, specPath string) *Result {
 	return res
 }
 
+// envKeep, when set, keeps the generated package for a look (go test it
+// again with the environment that driver.Env* name).
+const envKeep = "WXPAYGEN_ROUNDTRIP_KEEP"
+
 // tempPackage makes a folder for the generated package inside the module
 // (so that it may import internal packages), named with a leading "_" so
 // that ./... ignores it, removed when the test ends.
@@ -147,7 +151,11 @@ func tempPackage(t *testing.T) (dir, importPath string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	if os.Getenv(envKeep) != "" {
+		t.Logf("%s is set: keeping %s", envKeep, dir)
+	} else {
+		t.Cleanup(func() { os.RemoveAll(dir) })
+	}
 	return dir, module + "/" + filepath.Base(dir)
 }
 
