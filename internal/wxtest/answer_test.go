@@ -114,3 +114,17 @@ func TestCheckRequest(t *testing.T) {
 		t.Errorf("%d requests recorded", n)
 	}
 }
+
+// With UnsignedFiles, downloads come without a signature, JSON and errors
+// with one.
+func TestUnsignedFiles(t *testing.T) {
+	spec := strings.Replace(testSpec, "components:\n", downloads+"components:\n", 1)
+	doc := loadSpec(t, []byte(spec))
+	srv := wxtest.NewServer(t, wxtest.Options{Spec: doc, Handler: wxtest.ValidExampleHandler(doc), UnsignedFiles: true})
+	for target, signed := range map[string]bool{"/v3/bills/trade": false, "/v3/archives": false, "/v3/summaries": true, "/v3/nowhere": true} {
+		resp, _ := do(t, srv, "GET", target, "", nil)
+		if got := resp.Header.Get("Wechatpay-Signature") != ""; got != signed {
+			t.Errorf("GET %s (%d): signed %v, want %v", target, resp.StatusCode, got, signed)
+		}
+	}
+}

@@ -29,7 +29,8 @@
 // Every answer, errors included, carries Request-ID, Wechatpay-Timestamp,
 // Wechatpay-Nonce, Wechatpay-Serial, Wechatpay-Signature-Type and
 // Wechatpay-Signature over "TIMESTAMP\nNONCE\nBODY\n" made with the platform
-// key. [Server.SetTamper] lets a test corrupt what is sent after it has been
+// key (with [Options.UnsignedFiles], but file downloads, which WeChat Pay
+// does not sign). [Server.SetTamper] lets a test corrupt what is sent after it has been
 // signed, to exercise the client's verifier. [Server.Requests] shows what
 // arrived, byte for byte.
 //
