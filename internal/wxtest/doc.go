@@ -29,14 +29,18 @@
 // Every answer, errors included, carries Request-ID, Wechatpay-Timestamp,
 // Wechatpay-Nonce, Wechatpay-Serial, Wechatpay-Signature-Type and
 // Wechatpay-Signature over "TIMESTAMP\nNONCE\nBODY\n" made with the platform
-// key. [Server.SetTamper] lets a test corrupt what is sent after it has been
+// key (with [Options.UnsignedFiles], but file downloads, which WeChat Pay
+// does not sign). [Server.SetTamper] lets a test corrupt what is sent after it has been
 // signed, to exercise the client's verifier. [Server.Requests] shows what
 // arrived, byte for byte.
 //
 // Helpers: [ExampleHandler] answers every operation with its documented
-// example; [CertificatesHandler] answers GET /v3/certificates;
-// [EncryptNotification] and [PostNotification] build and deliver signed,
-// encrypted notifications; [Sign], [SignResponse], [SignRequest],
-// [ParseAuthorization] and [VerifyAuthorization] expose the wire rules to
-// other tests. Key material defaults to internal/testkeys.
+// example; [ValidExampleHandler] answers every operation of any document
+// with something the document accepts (the example completed from the
+// schema, a file for a download); [Server.CheckRequest] asks the server's
+// routing and validation about a request without sending it;
+// [CertificatesHandler] answers GET /v3/certificates; [EncryptNotification]
+// and [PostNotification] build and deliver signed, encrypted notifications;
+// [Sign], [SignResponse], [SignRequest], [ParseAuthorization] and
+// [VerifyAuthorization] expose the wire rules to other tests. Key material defaults to internal/testkeys.
 package wxtest

@@ -58,28 +58,11 @@ func exampleHandler(rt *gateway.Router) http.Handler {
 // successExample returns the success status of op and the JSON of its
 // example (nil for a response without content).
 func successExample(op *openapi3.Operation) (int, []byte, error) {
-	if op.Responses == nil {
-		return 0, nil, fmt.Errorf("no responses")
-	}
-	status, code := 0, ""
-	for k := range op.Responses.Map() {
-		n := 0
-		if k == "2XX" {
-			n = 200
-		} else if v, err := strconv.Atoi(k); err == nil && v >= 200 && v < 300 {
-			n = v
-		}
-		if n != 0 && (status == 0 || n < status) {
-			status, code = n, k
-		}
-	}
-	if status == 0 {
-		return 0, nil, fmt.Errorf("no 2xx response")
+	status, code, err := successStatus(op)
+	if err != nil {
+		return 0, nil, err
 	}
 	ref := op.Responses.Value(code)
-	if ref == nil || ref.Value == nil {
-		return 0, nil, fmt.Errorf("response %s is not resolved", code)
-	}
 	if len(ref.Value.Content) == 0 {
 		return status, nil, nil
 	}
@@ -96,6 +79,18 @@ func successExample(op *openapi3.Operation) (int, []byte, error) {
 		return 0, nil, fmt.Errorf("response %s: encoding the example: %w", code, err)
 	}
 	return status, b, nil
+}
+
+// successCode is the status a 2xx response key stands for ("2XX": 200),
+// 0 for other keys.
+func successCode(key string) int {
+	if key == "2XX" {
+		return 200
+	}
+	if v, err := strconv.Atoi(key); err == nil && v >= 200 && v < 300 {
+		return v
+	}
+	return 0
 }
 
 func mediaTypeExample(mt *openapi3.MediaType) (any, bool) {

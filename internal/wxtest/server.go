@@ -6,10 +6,12 @@ import (
 	"crypto/rsa"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -74,6 +76,11 @@ type Options struct {
 	// statuses included) on every routed answer before it is signed, the
 	// server's own errors included; a mismatch fails the test (t.Errorf).
 	ValidateResponses bool
+	// UnsignedFiles sends 2xx answers whose body is not JSON (file
+	// downloads) without the Wechatpay-* signature headers, as WeChat Pay
+	// does (DESIGN: a download is unsigned; the client checks it against a
+	// digest instead). Off, every answer is signed.
+	UnsignedFiles bool
 	// MaxBodyBytes limits request bodies (default 1 MiB); larger ones answer
 	// 413 and are not passed on.
 	MaxBodyBytes int64
@@ -242,7 +249,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.t.Errorf("wxtest: %v", err)
 		}
 	}
-	s.signer.SignResponse(resp.Header, resp.Body, s.opts.Clock(), s.signer.Serial(s.opts.Mode, r))
+	if !s.opts.UnsignedFiles || !isFile(resp) {
+		s.signer.SignResponse(resp.Header, resp.Body, s.opts.Clock(), s.signer.Serial(s.opts.Mode, r))
+	}
 
 	s.mu.Lock()
 	s.requests = append(s.requests, rec)
@@ -254,6 +263,36 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		tamper(tr)
 	}
 	(&gateway.Response{Status: tr.StatusCode, Header: tr.Header, Body: tr.Body}).Send(w)
+}
+
+// Error is an error answer of the server: its status, code, message and
+// detail (for PARAM_ERROR: field, location, issue and, when known, value).
+type Error = gateway.Error
+
+// CheckRequest routes r, whose body is body, and validates it against Spec
+// exactly as ServeHTTP does once the signature, Accept and User-Agent have
+// passed (openapi3filter, then the 4-byte UTF-8 rule): nil when the request
+// would reach the handler, else the error answer (404 NOT_FOUND, 405
+// METHOD_NOT_ALLOWED, 400 PARAM_ERROR). Nothing is recorded. Without Spec
+// every request passes.
+func (s *Server) CheckRequest(r *http.Request, body []byte) *Error {
+	if s.router == nil {
+		return nil
+	}
+	rt, err := s.router.Find(r)
+	if err != nil {
+		return gateway.RouteError(err)
+	}
+	return rt.ValidateRequest(r.Context(), r, body)
+}
+
+// isFile reports a 2xx answer with a body that is not JSON: a download.
+func isFile(a *gateway.Response) bool {
+	if a.Status/100 != 2 || len(a.Body) == 0 {
+		return false
+	}
+	mt, _, _ := mime.ParseMediaType(a.Header.Get("Content-Type"))
+	return mt != "application/json" && !strings.HasSuffix(mt, "+json")
 }
 
 // answer runs the checks and the handler and returns the unsigned answer.
