@@ -141,9 +141,13 @@ func (x *CreateRefundRequest) validate(v *apiv3.Validator) {
 			v.Add("funds_account", "enum", "must be one of AVAILABLE")
 		}
 	}
-	v.Enter("amount")
-	x.Amount.validate(v)
-	v.Leave()
+	if x.Amount.isZero() {
+		v.Add("amount", "required", "is required")
+	} else {
+		v.Enter("amount")
+		x.Amount.validate(v)
+		v.Leave()
+	}
 	v.Enter("goods_detail")
 	for i := range x.GoodsDetail {
 		v.EnterIndex(i)
@@ -193,6 +197,12 @@ func (x *CreateRefundRequestAmount) validate(v *apiv3.Validator) {
 	}
 }
 
+// isZero reports whether every field of x is its zero value: a required
+// member left out.
+func (x *CreateRefundRequestAmount) isZero() bool {
+	return x.Refund == 0 && len(x.From) == 0 && x.Total == 0 && x.Currency == ""
+}
+
 // Validate checks x against the spec's constraints and reports every violation
 // in an *apiv3.ValidationError.
 func (x *MediaMeta) Validate() error {
@@ -233,6 +243,12 @@ func (x *MediaMeta) validate(v *apiv3.Validator) {
 			v.Add("sha256", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
 		}
 	}
+}
+
+// isZero reports whether every field of x is its zero value: a required
+// member left out.
+func (x *MediaMeta) isZero() bool {
+	return x.Filename == "" && x.SHA256 == ""
 }
 
 // Validate checks x against the spec's constraints and reports every violation
@@ -607,9 +623,13 @@ func (x *UploadImageRequest) Validate() error {
 
 // validate adds x's violations to v.
 func (x *UploadImageRequest) validate(v *apiv3.Validator) {
-	v.Enter("meta")
-	x.Meta.validate(v)
-	v.Leave()
+	if x.Meta.isZero() {
+		v.Add("meta", "required", "is required")
+	} else {
+		v.Enter("meta")
+		x.Meta.validate(v)
+		v.Leave()
+	}
 	if x.File == nil {
 		v.Add("file", "required", "is required")
 	}

@@ -26,6 +26,9 @@ func genValidateFile(f *jen.File, api *model.API) bool {
 			continue
 		case t.Kind == model.KindStruct:
 			genValidate(f, t)
+			if t.ZeroCheck {
+				genIsZero(f, t)
+			}
 		case t.Kind == model.KindUnion:
 			genUnionValidate(f, t)
 		}
@@ -103,10 +106,7 @@ func genFieldChecks(g *jen.Group, fd *model.Field) {
 	required := add(fd.JSONName, model.RuleRequired, "is required")
 	switch {
 	case fd.RefuseZero: // a forgotten member, not a short or invalid one
-		zero := sel().Op("==").Lit("")
-		if fd.Type.Kind == model.KindTime {
-			zero = sel().Dot("IsZero").Call()
-		}
+		zero := isZeroExpr(sel(), fd)
 		if needsChecks(fd.Type) {
 			g.If(zero).Block(required).Else().BlockFunc(func(g *jen.Group) { presentChecks(g, fd, sel) })
 		} else {
@@ -237,4 +237,35 @@ func mapChecks(g *jen.Group, e func() *jen.Statement, t *model.Type, name string
 		g.Id("v").Dot("Leave").Call()
 	})
 	leave(g, name)
+}
+
+// genIsZero declares isZero, with which Validate tells a required struct
+// left out (every field at its zero value) from one that was set.
+func genIsZero(f *jen.File, t *model.Type) {
+	f.Add(note("isZero reports whether every field of x is its zero value: a required\nmember left out."))
+	var cond *jen.Statement
+	for _, fd := range t.Fields {
+		cond = orElse(cond, "&&", isZeroExpr(jen.Id("x").Dot(fd.GoName), fd))
+	}
+	f.Func().Params(jen.Id("x").Op("*").Id(t.Name)).Id("isZero").Params().Bool().Block(jen.Return(cond))
+}
+
+// isZeroExpr reports whether field fd, at e, holds its zero value (the
+// model only asks for kinds it can tell).
+func isZeroExpr(e *jen.Statement, fd *model.Field) *jen.Statement {
+	switch k := fd.Type.Kind; {
+	case fd.Pointer:
+		return e.Op("==").Nil()
+	case k == model.KindArray || k == model.KindMap || k == model.KindRaw || k == model.KindBytes:
+		return jen.Len(e).Op("==").Lit(0)
+	case k == model.KindTime:
+		return e.Dot("IsZero").Call()
+	case k == model.KindStruct:
+		return e.Dot("isZero").Call()
+	case k == model.KindBool:
+		return jen.Op("!").Add(e)
+	case k == model.KindString || k == model.KindEnum && fd.Type.EnumBase != model.KindInt64:
+		return e.Op("==").Lit("")
+	}
+	return e.Op("==").Lit(0)
 }

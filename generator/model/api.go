@@ -180,6 +180,9 @@ type Type struct {
 	// Validate is set on structs reachable from a request body: they get
 	// Validate/validate methods.
 	Validate bool
+	// ZeroCheck: the struct gets an isZero method, which Validate uses to
+	// tell a required struct left out (set by markZeroChecks).
+	ZeroCheck bool
 	Pos      diag.Position
 }
 
@@ -209,7 +212,8 @@ type Field struct {
 	RequiredCheck bool
 	// RefuseZero: Validate reports "required" when the required value is
 	// its zero value, which is how a forgotten member looks in Go: an empty
-	// string (unless the schema allows "") or a zero time. Numbers and
+	// string (unless the schema allows ""), a zero time, a struct whose
+	// every field is zero (its ZeroCheck method isZero says so). Numbers and
 	// booleans cannot tell a forgotten member from 0 or false, both common
 	// values; they are sent as they are.
 	RefuseZero bool

@@ -89,6 +89,7 @@ func (b *builder) build() *API {
 	b.finishUnions()
 	b.markValidated()
 	b.breakValueCycles()
+	b.markZeroChecks()
 	b.finish()
 	return b.api
 }

@@ -105,7 +105,7 @@ func refusesZero(f *Field, s *openapi3.Schema) bool {
 		return false
 	}
 	switch f.Type.Kind {
-	case KindTime:
+	case KindTime, KindStruct: // a struct only if it can be told zero (markZeroChecks)
 		return true
 	case KindString:
 		return !allowsEmpty(s)
@@ -171,7 +171,7 @@ func (b *builder) breakValueCycles() {
 	for _, t := range b.api.Types {
 		for _, f := range t.Fields {
 			if f.Type.Kind == KindStruct && !f.Pointer && reachesByValue(f.Type, t, map[*Type]bool{}) {
-				f.Pointer, f.RequiredCheck = true, f.Required
+				f.Pointer, f.RequiredCheck, f.RefuseZero = true, f.Required, false
 			}
 		}
 	}

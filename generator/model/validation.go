@@ -211,6 +211,65 @@ func markReach(t *Type) {
 	}
 }
 
+// markZeroChecks decides which required struct fields Validate reports
+// when left out: a struct whose fields can all be told zero (strings,
+// numbers, times, pointers, slices, maps and such structs; not unions nor
+// x-go-type values, nor a struct without fields, which is always zero) gets
+// an isZero method; a required field of a struct that cannot stays
+// unchecked.
+func (b *builder) markZeroChecks() {
+	memo := map[*Type]bool{}
+	for _, t := range b.api.Types {
+		if !t.Validate {
+			continue
+		}
+		for _, f := range t.Fields {
+			if f.RefuseZero && f.Type.Kind == KindStruct {
+				f.RefuseZero = !f.Pointer && zeroable(f.Type, memo, map[*Type]bool{})
+				if f.RefuseZero {
+					markZero(f.Type)
+				}
+			}
+		}
+	}
+}
+
+// zeroable reports whether isZero can be written for struct t.
+func zeroable(t *Type, memo, visiting map[*Type]bool) bool {
+	if ok, done := memo[t]; done {
+		return ok
+	}
+	if visiting[t] || len(t.Fields) == 0 {
+		return false
+	}
+	visiting[t] = true
+	ok := true
+	for _, f := range t.Fields {
+		switch {
+		case f.Pointer, nilable(f.Type.Kind):
+		case f.Type.Kind == KindStruct:
+			ok = ok && zeroable(f.Type, memo, visiting)
+		case f.Type.Kind == KindUnion, f.Type.Kind == KindExternal:
+			ok = false
+		}
+	}
+	memo[t] = ok
+	return ok
+}
+
+// markZero gives t, and the value structs it holds, isZero methods.
+func markZero(t *Type) {
+	if t.ZeroCheck {
+		return
+	}
+	t.ZeroCheck = true
+	for _, f := range t.Fields {
+		if !f.Pointer && f.Type.Kind == KindStruct {
+			markZero(f.Type)
+		}
+	}
+}
+
 // usedPatterns are the patterns a generated check uses: those of validated
 // structs and of parameters (a response-only pattern is not compiled).
 func (b *builder) usedPatterns() []*Pattern {

@@ -313,6 +313,16 @@ func (g *gen) members(v *Object, exm map[string]any, depth int, m memberSet, bui
 // member builds a member defined by one or more (allOf) schemas: the first
 // value all of them accept.
 func (g *gen) member(rs []*openapi3.SchemaRef, ex any, depth int) any {
+	validAll := func(val any) bool {
+		return slices.IndexFunc(rs, func(o *openapi3.SchemaRef) bool { return o.Value != nil && !g.valid(o.Value, val) }) < 0
+	}
+	if objs := objectsOf(rs); len(objs) > 1 {
+		// Objects defined by several parts: one value with the members of
+		// all of them (the generator merges them into one struct too).
+		if val := g.object(objs[0], ObjectOf(objs...), ex, depth); validAll(val) {
+			return val
+		}
+	}
 	var first any
 	for i, r := range rs {
 		val := g.value(r, ex, depth)
@@ -324,6 +334,19 @@ func (g *gen) member(rs []*openapi3.SchemaRef, ex any, depth int) any {
 		}
 	}
 	return first
+}
+
+// objectsOf returns the schemas when every one of them is an object, else
+// nil.
+func objectsOf(rs []*openapi3.SchemaRef) []*openapi3.Schema {
+	var objs []*openapi3.Schema
+	for _, r := range rs {
+		if r.Value == nil || !IsObject(r.Value) {
+			return nil
+		}
+		objs = append(objs, r.Value)
+	}
+	return objs
 }
 
 // recursive reports whether a member's schema is already being built.

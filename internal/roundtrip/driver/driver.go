@@ -105,8 +105,18 @@ type Input struct {
 	err error
 }
 
-// Path decodes the path parameter name into v.
-func (in *Input) Path(name string, v any) { in.decode("path parameter "+name, in.c.Path, name, v) }
+// Path decodes the path parameter name into v. A method that takes a
+// string (the operations under it give the parameter different schemas)
+// gets a scalar's text as it travels in the path.
+func (in *Input) Path(name string, v any) {
+	if s, ok := v.(*string); ok && in.err == nil {
+		if raw, ok := in.c.Path[name]; ok && len(raw) > 0 && raw[0] != '"' {
+			*s = string(raw)
+			return
+		}
+	}
+	in.decode("path parameter "+name, in.c.Path, name, v)
+}
 
 // Param decodes the query or header parameter name into v, when the case
 // has it.

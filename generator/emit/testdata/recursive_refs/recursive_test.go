@@ -24,7 +24,8 @@ func TestRecursion(t *testing.T) {
 	if v := ve.Violations[0]; v.Field != "root.children[0].children[0].label" {
 		t.Errorf("violation 0 = %+v", v)
 	}
-	if v := ve.Violations[1]; v.Field != "owner.best_friend.person.name" {
+	// person holds only an empty name: a required member left out.
+	if v := ve.Violations[1]; v.Field != "owner.best_friend.person" || v.Rule != "required" {
 		t.Errorf("violation 1 = %+v", v)
 	}
 }
