@@ -183,7 +183,7 @@ type Type struct {
 	// ZeroCheck: the struct gets an isZero method, which Validate uses to
 	// tell a required struct left out (set by markZeroChecks).
 	ZeroCheck bool
-	Pos      diag.Position
+	Pos       diag.Position
 }
 
 // GoRef is a Go identifier in some package, ready for jen.Qual.
