@@ -40,7 +40,7 @@ bench-client: ## the generated call against a bare baseline (server in its own p
 
 bench-generator: ## generator on synthetic specs (10/100/1000 copies of discount-card), per stage, and go build of the 100-copy output
 	$(GO) test ./generator/internal/synth -run TestGenerates -synth.build -count=1
-	$(GO) test ./generator -run '^$$' -bench '^Benchmark(Generate|Stages|BuildGenerated)$$' -benchmem -timeout 60m
+	$(GO) test ./generator -run '^$$' -bench '^Benchmark(Generate|Stages|BuildGenerated|GenerateCorpus|BuildCorpus)$$' -benchmem -timeout 60m
 
 bench-instructions: ## instructions per call, generated client vs baseline (valgrind's callgrind; repeatable on a busy machine)
 	bash scripts/callgrind.sh

@@ -166,6 +166,55 @@ func BenchmarkBuildGenerated(b *testing.B) {
 	if err != nil {
 		b.Fatalf("%v\n%v", err, list)
 	}
+	benchBuild(b, files, float64(s.stats.Operations))
+}
+
+// corpusPath is the real-world corpus (training half), beside the checkout.
+const corpusPath = "../../shared/corpus/apiv3-train.yaml"
+
+// corpusOrSkip returns the corpus path, or skips when it is absent.
+func corpusOrSkip(b *testing.B) string {
+	if _, err := os.Stat(corpusPath); err != nil {
+		b.Skipf("the real-world corpus is not at %s (it lives in ../shared beside the checkout): %v", corpusPath, err)
+	}
+	return corpusPath
+}
+
+// BenchmarkGenerateCorpus generates the real-world corpus (584 operations
+// of 50 products, as specs exist in the wild).
+func BenchmarkGenerateCorpus(b *testing.B) {
+	spec := corpusOrSkip(b)
+	var ops float64
+	out := 0
+	b.ReportAllocs()
+	cpu0 := processCPU()
+	for b.Loop() {
+		r := Run(Options{Spec: spec, Package: "wx"})
+		if r.Err != nil {
+			b.Fatalf("%v\n%v", r.Err, r.Diagnostics)
+		}
+		ops, out = float64(r.Operations), 0
+		for _, c := range r.Files {
+			out += len(c)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/ops, "ns/operation")
+	b.ReportMetric(float64(out), "bytes-out")
+	reportCPU(b, cpu0)
+}
+
+// BenchmarkBuildCorpus is go build of the corpus's package after a change.
+func BenchmarkBuildCorpus(b *testing.B) {
+	r := Run(Options{Spec: corpusOrSkip(b), Package: "wx"})
+	if r.Err != nil {
+		b.Fatalf("%v\n%v", r.Err, r.Diagnostics)
+	}
+	benchBuild(b, r.Files, float64(r.Operations))
+}
+
+// benchBuild times go build of a generated package after a one-line change
+// (a new file holding a constant), the dependencies already built.
+func benchBuild(b *testing.B, files Files, ops float64) {
 	// Inside testdata, so that ./... patterns of concurrent go commands skip it.
 	root, err := os.MkdirTemp("testdata", "bench-build-")
 	if err != nil {
@@ -177,6 +226,7 @@ func BenchmarkBuildGenerated(b *testing.B) {
 		b.Fatal(err)
 	}
 	var lines, code int
+	var pkgName string
 	for name, c := range files {
 		if !strings.HasSuffix(name, ".go") || strings.Contains(name, "/") {
 			continue
@@ -184,13 +234,16 @@ func BenchmarkBuildGenerated(b *testing.B) {
 		if err := os.WriteFile(filepath.Join(pkg, name), c, 0o644); err != nil {
 			b.Fatal(err)
 		}
+		if pkgName == "" {
+			pkgName = packageName(c)
+		}
 		l, k := countLines(c)
 		lines += l
 		code += k
 	}
 	goBin := filepath.Join(runtime.GOROOT(), "bin", "go")
 	build := func(i int) {
-		nonce := fmt.Sprintf("package wechatpay\n\nconst benchBuild = %d // %d\n", i, time.Now().UnixNano())
+		nonce := fmt.Sprintf("package %s\n\nconst benchBuild = %d // %d\n", pkgName, i, time.Now().UnixNano())
 		if err := os.WriteFile(filepath.Join(pkg, "zz_bench.go"), []byte(nonce), 0o644); err != nil {
 			b.Fatal(err)
 		}
@@ -205,10 +258,19 @@ func BenchmarkBuildGenerated(b *testing.B) {
 		build(i)
 		i++
 	}
-	ops := float64(s.stats.Operations)
 	b.ReportMetric(float64(lines)/ops, "lines/operation")
 	b.ReportMetric(float64(code)/ops, "code-lines/operation")
 	b.ReportMetric(float64(lines), "lines")
+}
+
+// packageName reads the package clause of generated Go source.
+func packageName(src []byte) string {
+	for _, line := range strings.Split(string(src), "\n") {
+		if name, ok := strings.CutPrefix(line, "package "); ok {
+			return strings.TrimSpace(name)
+		}
+	}
+	return "wechatpay"
 }
 
 // reportCPU reports the process CPU time since cpu0 per iteration as
