@@ -169,7 +169,7 @@ func (b *builder) nameStatics(n *Node, methods map[string]bool) {
 		plain := c.GoName
 		if prev, ok := first[plain]; ok {
 			c.GoName = uniqueName(b.names.underscored(c.Segment), func(s string) bool { return first[s] != nil })
-			b.diags.Warnf(c.docPos, "", "path segments %s and %s both camel-case to %s: the field of %q is %s",
+			b.diags.Warnf(c.docPos, "both stay reachable; nothing to do unless you would rather rename a path", "path segments %s and %s both camel-case to %s: the field of %q is %s",
 				prev.path(), c.path(), plain, c.Segment, c.GoName)
 		}
 		first[c.GoName] = c
