@@ -6,8 +6,13 @@ import (
 	"github.com/wxpaygen/wxpaygen/generator/model"
 )
 
-// typeExpr spells a model type.
-func typeExpr(t *model.Type) *jen.Statement {
+// typeExpr spells a model type inside the generated package.
+func typeExpr(t *model.Type) *jen.Statement { return TypeIn(t, "") }
+
+// TypeIn spells a model type in Go, its named types qualified with the
+// generated package's import path pkg ("" inside the package itself): for
+// code beside the generated package, such as test drivers.
+func TypeIn(t *model.Type, pkg string) *jen.Statement {
 	switch t.Kind {
 	case model.KindString:
 		return jen.String()
@@ -22,15 +27,18 @@ func typeExpr(t *model.Type) *jen.Statement {
 	case model.KindTime:
 		return jen.Qual(runtime, "Time")
 	case model.KindArray:
-		return jen.Index().Add(typeExpr(t.Elem))
+		return jen.Index().Add(TypeIn(t.Elem, pkg))
 	case model.KindMap:
-		return jen.Map(jen.String()).Add(typeExpr(t.Elem))
+		return jen.Map(jen.String()).Add(TypeIn(t.Elem, pkg))
 	case model.KindBytes:
 		return jen.Index().Byte()
 	case model.KindRaw:
 		return jen.Qual("encoding/json", "RawMessage")
 	case model.KindExternal:
 		return jen.Qual(t.External.ImportPath, t.External.Name)
+	}
+	if pkg != "" {
+		return jen.Qual(pkg, t.Name)
 	}
 	return jen.Id(t.Name)
 }

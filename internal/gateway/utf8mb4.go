@@ -20,8 +20,11 @@ func FourByteString(body []byte) (string, bool) {
 	if dec.Decode(&v) != nil {
 		return "", false
 	}
-	return fourByteString(v, "")
+	return FourByteValue(v)
 }
+
+// FourByteValue is FourByteString of a decoded JSON value.
+func FourByteValue(v any) (string, bool) { return fourByteString(v, "") }
 
 func fourByteString(v any, ptr string) (string, bool) {
 	switch v := v.(type) {

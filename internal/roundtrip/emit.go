@@ -6,6 +6,7 @@ import (
 
 	"github.com/dave/jennifer/jen"
 
+	"github.com/wxpaygen/wxpaygen/generator/emit"
 	"github.com/wxpaygen/wxpaygen/generator/model"
 )
 
@@ -54,7 +55,7 @@ func opEntry(op *model.Operation, key, pkg string) jen.Code {
 		jen.Id("Call"): callFunc(op, pkg),
 	}
 	if op.Body != nil && op.Multipart == nil {
-		d[jen.Id("Check")] = jen.Qual(driverPath, "Check").Index(goType(op.Body, pkg))
+		d[jen.Id("Check")] = jen.Qual(driverPath, "Check").Index(emit.TypeIn(op.Body, pkg))
 	}
 	return jen.Values(d)
 }
@@ -71,13 +72,13 @@ func callFunc(op *model.Operation, pkg string) jen.Code {
 				continue
 			}
 			arg := fmt.Sprintf("p%d", i)
-			g.Var().Id(arg).Add(goType(n.Type, pkg))
+			g.Var().Id(arg).Add(emit.TypeIn(n.Type, pkg))
 			g.Id("in").Dot("Path").Call(jen.Lit(n.Param), jen.Op("&").Id(arg))
 			chain = chain.Dot(n.GoName).Call(jen.Id(arg))
 		}
 		args := []jen.Code{jen.Id("ctx")}
 		if op.Body != nil {
-			g.Var().Id("body").Add(goType(op.Body, pkg))
+			g.Var().Id("body").Add(emit.TypeIn(op.Body, pkg))
 			g.Id("in").Dot("Body").Call(jen.Op("&").Id("body"))
 			args = append(args, jen.Op("&").Id("body"))
 		}
@@ -109,34 +110,4 @@ func hops(n *model.Node) []*model.Node {
 		out = append([]*model.Node{n}, out...)
 	}
 	return out
-}
-
-// goType spells a model type in the driver, qualified with the generated
-// package.
-func goType(t *model.Type, pkg string) *jen.Statement {
-	switch t.Kind {
-	case model.KindString:
-		return jen.String()
-	case model.KindInt32:
-		return jen.Int32()
-	case model.KindInt64:
-		return jen.Int64()
-	case model.KindFloat64:
-		return jen.Float64()
-	case model.KindBool:
-		return jen.Bool()
-	case model.KindTime:
-		return jen.Qual(runtimePath, "Time")
-	case model.KindArray:
-		return jen.Index().Add(goType(t.Elem, pkg))
-	case model.KindMap:
-		return jen.Map(jen.String()).Add(goType(t.Elem, pkg))
-	case model.KindBytes:
-		return jen.Index().Byte()
-	case model.KindRaw:
-		return jen.Qual("encoding/json", "RawMessage")
-	case model.KindExternal:
-		return jen.Qual(t.External.ImportPath, t.External.Name)
-	}
-	return jen.Qual(pkg, t.Name)
 }

@@ -45,6 +45,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/wxpaygen/wxpaygen/internal/gateway"
 )
 
 // Direction says which way a value travels.
@@ -95,7 +97,7 @@ func Check(s *openapi3.SchemaRef, v any, d Direction) error {
 		return err
 	}
 	if d != Response {
-		if ptr, ok := fourByte(v, ""); ok {
+		if ptr, ok := gateway.FourByteValue(v); ok {
 			return fmt.Errorf("string at %q holds a 4-byte UTF-8 character", ptr)
 		}
 	}
@@ -625,32 +627,4 @@ func numberCandidates(s *openapi3.Schema) []float64 {
 		out = append(out, c)
 	}
 	return out
-}
-
-// fourByte finds a string (or key) holding a 4-byte UTF-8 character.
-func fourByte(v any, ptr string) (string, bool) {
-	switch v := v.(type) {
-	case string:
-		for _, r := range v {
-			if utf8.RuneLen(r) == 4 {
-				return ptr, true
-			}
-		}
-	case []any:
-		for i, e := range v {
-			if p, ok := fourByte(e, fmt.Sprintf("%s/%d", ptr, i)); ok {
-				return p, true
-			}
-		}
-	case map[string]any:
-		for _, k := range slices.Sorted(maps.Keys(v)) {
-			if p, ok := fourByte(k, ptr+"/"+k); ok {
-				return p, true
-			}
-			if p, ok := fourByte(v[k], ptr+"/"+k); ok {
-				return p, true
-			}
-		}
-	}
-	return "", false
 }
