@@ -13,8 +13,11 @@
 //     OrderDetailGoodsListPromotion); inline request/response bodies
 //     operation + "Request" / "Response"; a schema reached through a $ref
 //     outside components/schemas (another file) after the ref's last token,
-//     declared once. Any two declarations with one Go name are a located
-//     error naming both.
+//     declared once. Two properties (or parameters) with one Go name: the
+//     later keeps its underscores (Mch_ID), then a number, with a warning;
+//     so do enum values, and values without Go letters are named by
+//     position (GradeValue1). Any other two declarations with one Go name
+//     are a located error naming both.
 //   - Types: component objects with properties (or allOf), string and
 //     integer enums and discriminated unions become named types; other
 //     component schemas (scalars, arrays, maps, a lone allOf) are written
@@ -25,10 +28,12 @@
 //     with a warning); an object without properties, or a schema without
 //     type, json.RawMessage (the bytes as sent). x-go-type (on a schema or
 //     beside a $ref) names an existing type.
-//   - allOf (compose.go): the parts' properties merged into one struct,
-//     required lists joined; one property defined differently by two parts is
-//     a located error naming both. A lone allOf (a $ref with notes such as
-//     nullable or description) is the referenced type.
+//   - allOf (compose.go, merge.go): the parts' properties merged into one
+//     struct, required lists joined; one property defined by two parts is
+//     merged as JSON Schema means it (objects: union; scalars: the stricter
+//     limits), raw JSON with a warning when the types are incompatible. A
+//     lone allOf (a $ref with notes such as nullable or description) is the
+//     referenced type.
 //   - oneOf/anyOf (unions.go, require.go): with a discriminator and $refs to
 //     component objects, a union struct (one pointer per variant + Unknown
 //     json.RawMessage; decoding never fails on an unknown discriminator value;
@@ -46,21 +51,32 @@
 //     server applies it to an absent field, and a client-side default would
 //     send a value the caller never chose).
 //   - Validation: only structs reachable from a request body get Validate.
-//     "required" is checked only where Go can tell absence (nil slices, maps,
-//     raw JSON, cycle-breaking pointers); a required string is always present,
-//     and its emptiness is minLength's business. Lengths count code points;
+//     "required" is checked where Go can tell absence (nil slices, maps,
+//     raw JSON, cycle-breaking pointers) and where the zero value can only
+//     mean a forgotten member: a string left "" (unless the schema allows
+//     ""), a zero time, an all-zero struct (isZero); numbers and booleans are
+//     sent as they are. Lengths count code points;
 //     every request string refuses 4-byte UTF-8; patterns are RE2 (an invalid
 //     one is a located error), and one ASCII class repeated between anchors
 //     (^[0-9A-Za-z_\-]{1,32}$) is matched by a loop, not regexp. readOnly fields are never checked; format uri
 //     is not checked (a check would allocate). Responses are never validated.
-//   - Enums: string enums are string types, integer enums int64 types;
-//     constants are the type name + the value's Go name (or its
-//     x-enum-varnames entry, which must name every value); two values with
-//     one constant are an error. Enums of other types are json.RawMessage
-//     with a warning.
-//   - Chain: one node per path segment; a parameter method that a static
-//     sibling's field name already has is prefixed "By"; a trailing slash
-//     adds no hop.
+//   - Enums: string enums are string types, integer enums (and number
+//     enums of whole values) int64 types; constants are the type name + the
+//     value's Go name (or its x-enum-varnames entry, which must name every
+//     value). Enums of other types are json.RawMessage with a warning.
+//   - Chain (chain.go): one node per path segment, several parameter
+//     children per node allowed; a parameter given different schemas under
+//     one method is carried as a string that each leaf parses and checks; a
+//     static field named like one of its node's methods gets "_", two that
+//     camel-case alike the underscored name for the later in the document;
+//     a parameter method named like a field or method is prefixed "By"; a
+//     trailing slash adds no hop.
+//   - WeChat Pay's rules where a spec is silent: a multipart body signs its
+//     meta part; a download (a non-JSON success) is unsigned and checked
+//     against a digest; a Wechatpay-Serial header is the runtime's; an
+//     object's x-is-sensitive list marks sensitive properties.
+//   - Degrade (degrade.go): an error costs the operations it concerns,
+//     which are left out with a warning; Build runs again without them.
 //   - Notifications: callbacks with x-wechatpay-event-type and
 //     x-wechatpay-resource; a known event whose handler is nil goes to
 //     OnUnknown, and without OnUnknown Dispatch returns an error (so WeChat Pay

@@ -35,9 +35,8 @@ func (r Rule) String() string { return ruleNames[r] }
 
 // Check is one rule with its message, made at generation time. The rules
 // and their meaning:
-//   - required: a required field that can be nil is nil (required fields are
-//     otherwise values and always present; emptiness of a required string
-//     is minLength's job);
+//   - required: a required field that can be nil is nil, or one whose zero
+//     value means it was forgotten is zero (Field.RefuseZero);
 //   - minLength/maxLength: length in code points (Limit);
 //   - pattern: RE2, Pattern (a loop when it is a ClassRepeat);
 //   - enum: the value is one the spec lists (Valid());
