@@ -189,9 +189,9 @@ func writeFile(t *testing.T, name string, data []byte) {
 	}
 }
 
-// goTest runs the generated test once: no -race and no vet (the package is
-// generated for this run only; make test vets and races the committed one),
-// no test cache.
+// goTest runs the generated test once: every go vet analyzer over the
+// generated package (the output must pass go vet, whatever the spec), no
+// -race (the committed package is raced by make test) and no test cache.
 func goTest(t *testing.T, dir, url, casesFile, reportFile string) {
 	ctx := context.Background()
 	if d, ok := t.Deadline(); ok {
@@ -199,7 +199,7 @@ func goTest(t *testing.T, dir, url, casesFile, reportFile string) {
 		ctx, cancel = context.WithDeadline(ctx, d.Add(-5*time.Second))
 		defer cancel()
 	}
-	cmd := exec.CommandContext(ctx, goTool(), "test", "-count=1", "-vet=off", "-run", "^TestRoundTrip$", ".")
+	cmd := exec.CommandContext(ctx, goTool(), "test", "-count=1", "-vet=all", "-run", "^TestRoundTrip$", ".")
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), driver.EnvURL+"="+url, driver.EnvCases+"="+casesFile, driver.EnvReport+"="+reportFile)
 	out, err := cmd.CombinedOutput()
