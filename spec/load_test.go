@@ -94,14 +94,23 @@ type operation struct {
 	callback bool
 }
 
+// operations lists the operations of doc and of their callbacks. A callback
+// that several operations share through a $ref to components/callbacks (the
+// payment notification, which every prepay declares) is one declaration and
+// is listed once.
 func operations(doc *openapi3.T) []operation {
 	var ops []operation
+	seen := map[*openapi3.Operation]bool{}
 	for _, path := range doc.Paths.InMatchingOrder() {
 		for method, op := range doc.Paths.Value(path).Operations() {
 			ops = append(ops, operation{where: method + " " + path, op: op})
 			for key, cb := range op.Callbacks {
 				for expr, item := range cb.Value.Map() {
 					for cbMethod, cbOp := range item.Operations() {
+						if seen[cbOp] {
+							continue
+						}
+						seen[cbOp] = true
 						ops = append(ops, operation{where: key + " " + cbMethod + " " + expr, op: cbOp, callback: true})
 					}
 				}
