@@ -647,8 +647,305 @@ type V3Pay struct {
 
 // V3PayTransactions is the chain node of /v3/pay/transactions.
 type V3PayTransactions struct {
+	// App leads to /v3/pay/transactions/app.
+	App V3PayTransactionsApp
+	// H5 leads to /v3/pay/transactions/h5.
+	H5 V3PayTransactionsH5
+	// ID leads to /v3/pay/transactions/id.
+	ID V3PayTransactionsID
+	// Jsapi leads to /v3/pay/transactions/jsapi.
+	Jsapi V3PayTransactionsJsapi
+	// Native leads to /v3/pay/transactions/native.
+	Native V3PayTransactionsNative
 	// OutTradeNo leads to /v3/pay/transactions/out-trade-no.
 	OutTradeNo V3PayTransactionsOutTradeNo
+}
+
+// V3PayTransactionsApp is the chain node of /v3/pay/transactions/app.
+type V3PayTransactionsApp struct {
+	rt *apiv3.Client
+}
+
+// Post calls appPrepay (POST /v3/pay/transactions/app): APP下单.
+//
+// APP下单 (create an order paid in the merchant's mobile app through the WeChat OpenSDK). Build
+// the `PayReq` parameters from the returned `prepay_id` (valid for 2 hours) with
+// `apiv3.Client.AppPayParams`.
+//
+// Safe to retry for the reason JSAPI prepay is: the same `out_trade_no` with the same body
+// answers the same `prepay_id`, another body is refused. Typical errors as for JSAPI prepay.
+func (n V3PayTransactionsApp) Post(ctx context.Context, body *AppPrepayRequest, opts ...apiv3.CallOption) (*PrepayResponse, *apiv3.Response, error) {
+	req, err := n.newPostRequest(body)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := new(PrepayResponse)
+	resp, err := n.rt.Do(ctx, req, out, opts...)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out, resp, nil
+}
+
+// NewPostRequest builds the signed *http.Request of Post without sending it.
+func (n V3PayTransactionsApp) NewPostRequest(ctx context.Context, body *AppPrepayRequest, opts ...apiv3.CallOption) (*http.Request, error) {
+	req, err := n.newPostRequest(body)
+	if err != nil {
+		return nil, err
+	}
+	return n.rt.NewRequest(ctx, req, opts...)
+}
+
+// newPostRequest describes the request of Post.
+func (n V3PayTransactionsApp) newPostRequest(body *AppPrepayRequest) (*apiv3.Request, error) {
+	path := PathAppPrepay
+	if body == nil {
+		v := apiv3.Validator{In: "body"}
+		v.Add("", "required", "the request body is required")
+		return nil, v.Err()
+	}
+	req := &apiv3.Request{
+		Body:       body,
+		Idempotent: true,
+		Method:     http.MethodPost,
+		Path:       path,
+		Template:   PathAppPrepay,
+	}
+	return req, nil
+}
+
+// V3PayTransactionsH5 is the chain node of /v3/pay/transactions/h5.
+type V3PayTransactionsH5 struct {
+	rt *apiv3.Client
+}
+
+// Post calls h5Prepay (POST /v3/pay/transactions/h5): H5下单.
+//
+// H5下单 (create an order paid from a mobile browser outside WeChat). Send the user's browser to
+// the returned `h5_url` (valid for 5 minutes; append `&redirect_url=<URL-encoded page>` to come
+// back), which opens WeChat to pay. `scene_info` with `h5_info` is required.
+//
+// Safe to retry for the reason JSAPI prepay is: the same `out_trade_no` with the same body
+// answers the same, another body is refused. Typical errors as for JSAPI prepay.
+func (n V3PayTransactionsH5) Post(ctx context.Context, body *H5PrepayRequest, opts ...apiv3.CallOption) (*H5PrepayResponse, *apiv3.Response, error) {
+	req, err := n.newPostRequest(body)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := new(H5PrepayResponse)
+	resp, err := n.rt.Do(ctx, req, out, opts...)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out, resp, nil
+}
+
+// NewPostRequest builds the signed *http.Request of Post without sending it.
+func (n V3PayTransactionsH5) NewPostRequest(ctx context.Context, body *H5PrepayRequest, opts ...apiv3.CallOption) (*http.Request, error) {
+	req, err := n.newPostRequest(body)
+	if err != nil {
+		return nil, err
+	}
+	return n.rt.NewRequest(ctx, req, opts...)
+}
+
+// newPostRequest describes the request of Post.
+func (n V3PayTransactionsH5) newPostRequest(body *H5PrepayRequest) (*apiv3.Request, error) {
+	path := PathH5Prepay
+	if body == nil {
+		v := apiv3.Validator{In: "body"}
+		v.Add("", "required", "the request body is required")
+		return nil, v.Err()
+	}
+	req := &apiv3.Request{
+		Body:       body,
+		Idempotent: true,
+		Method:     http.MethodPost,
+		Path:       path,
+		Template:   PathH5Prepay,
+	}
+	return req, nil
+}
+
+// V3PayTransactionsID is the chain node of /v3/pay/transactions/id.
+type V3PayTransactionsID struct {
+	rt *apiv3.Client
+}
+
+// TransactionID selects {transaction_id} of /v3/pay/transactions/id/{transaction_id}. The value is validated and escaped when a request is made.
+func (n V3PayTransactionsID) TransactionID(transactionID string) V3PayTransactionsIDTransactionID {
+	return V3PayTransactionsIDTransactionID{
+		rt:            n.rt,
+		transactionID: transactionID,
+	}
+}
+
+// V3PayTransactionsIDTransactionID is the chain node of /v3/pay/transactions/id/{transaction_id}.
+type V3PayTransactionsIDTransactionID struct {
+	rt            *apiv3.Client
+	transactionID string
+}
+
+// Get calls queryOrderByTransactionID (GET /v3/pay/transactions/id/{transaction_id}): 微信支付订单号查询订单.
+//
+// 微信支付订单号查询订单 (query an order by the WeChat Pay order number, known once the user
+// paid: from `TRANSACTION.SUCCESS` or an earlier query). Before payment, query by
+// `out_trade_no`. Typical errors: 404 `ORDER_NOT_EXIST`, 400 `PARAM_ERROR` /
+// `INVALID_REQUEST` / `MCH_NOT_EXISTS`, 401 `SIGN_ERROR`, 429 `FREQUENCY_LIMITED`, 500
+// `SYSTEM_ERROR` (retry with the same parameters).
+func (n V3PayTransactionsIDTransactionID) Get(ctx context.Context, params *V3PayTransactionsIDTransactionIDGetParams, opts ...apiv3.CallOption) (*Transaction, *apiv3.Response, error) {
+	req, err := n.newGetRequest(params)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := new(Transaction)
+	resp, err := n.rt.Do(ctx, req, out, opts...)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out, resp, nil
+}
+
+// NewGetRequest builds the signed *http.Request of Get without sending it.
+func (n V3PayTransactionsIDTransactionID) NewGetRequest(ctx context.Context, params *V3PayTransactionsIDTransactionIDGetParams, opts ...apiv3.CallOption) (*http.Request, error) {
+	req, err := n.newGetRequest(params)
+	if err != nil {
+		return nil, err
+	}
+	return n.rt.NewRequest(ctx, req, opts...)
+}
+
+// newGetRequest describes the request of Get.
+func (n V3PayTransactionsIDTransactionID) newGetRequest(params *V3PayTransactionsIDTransactionIDGetParams) (*apiv3.Request, error) {
+	path, err := pathQueryOrderByTransactionID(n.transactionID)
+	if err != nil {
+		return nil, err
+	}
+	if params == nil {
+		params = new(V3PayTransactionsIDTransactionIDGetParams)
+	}
+	query, err := params.query(n.rt.MchID())
+	if err != nil {
+		return nil, err
+	}
+	req := &apiv3.Request{
+		Idempotent: true,
+		Method:     http.MethodGet,
+		Path:       path,
+		Query:      query,
+		Template:   PathQueryOrderByTransactionID,
+	}
+	return req, nil
+}
+
+// V3PayTransactionsJsapi is the chain node of /v3/pay/transactions/jsapi.
+type V3PayTransactionsJsapi struct {
+	rt *apiv3.Client
+}
+
+// Post calls jsapiPrepay (POST /v3/pay/transactions/jsapi): JSAPI/小程序下单.
+//
+// JSAPI/小程序下单 (create an order paid inside WeChat: an official-account page or a mini
+// program, by the user `payer.openid` of `appid`). Build the front-end parameters from the
+// returned `prepay_id` (valid for 2 hours) with `apiv3.Client.JSAPIPayParams` and pass them to
+// `wx.requestPayment` or `WeixinJSBridge.invoke('getBrandWCPayRequest', ...)`.
+//
+// Safe to retry: WeChat Pay answers the same `out_trade_no` with the same body with the same
+// `prepay_id` and creates no second order (the retry resends the same bytes); the same
+// `out_trade_no` with another body is refused (400 `INVALID_REQUEST`), never a second order.
+// Typical errors: 400 `PARAM_ERROR` / `INVALID_REQUEST` / `APPID_MCHID_NOT_MATCH` /
+// `ORDER_CLOSED`, 401 `SIGN_ERROR`, 403 `NO_AUTH` / `OUT_TRADE_NO_USED`, 429
+// `FREQUENCY_LIMITED`, 500 `SYSTEM_ERROR` (retry with the same parameters).
+func (n V3PayTransactionsJsapi) Post(ctx context.Context, body *JsapiPrepayRequest, opts ...apiv3.CallOption) (*PrepayResponse, *apiv3.Response, error) {
+	req, err := n.newPostRequest(body)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := new(PrepayResponse)
+	resp, err := n.rt.Do(ctx, req, out, opts...)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out, resp, nil
+}
+
+// NewPostRequest builds the signed *http.Request of Post without sending it.
+func (n V3PayTransactionsJsapi) NewPostRequest(ctx context.Context, body *JsapiPrepayRequest, opts ...apiv3.CallOption) (*http.Request, error) {
+	req, err := n.newPostRequest(body)
+	if err != nil {
+		return nil, err
+	}
+	return n.rt.NewRequest(ctx, req, opts...)
+}
+
+// newPostRequest describes the request of Post.
+func (n V3PayTransactionsJsapi) newPostRequest(body *JsapiPrepayRequest) (*apiv3.Request, error) {
+	path := PathJsapiPrepay
+	if body == nil {
+		v := apiv3.Validator{In: "body"}
+		v.Add("", "required", "the request body is required")
+		return nil, v.Err()
+	}
+	req := &apiv3.Request{
+		Body:       body,
+		Idempotent: true,
+		Method:     http.MethodPost,
+		Path:       path,
+		Template:   PathJsapiPrepay,
+	}
+	return req, nil
+}
+
+// V3PayTransactionsNative is the chain node of /v3/pay/transactions/native.
+type V3PayTransactionsNative struct {
+	rt *apiv3.Client
+}
+
+// Post calls nativePrepay (POST /v3/pay/transactions/native): Native下单.
+//
+// Native下单 (create an order paid by scanning a QR code): show the returned `code_url` (valid
+// for 2 hours) as a QR code; the user scans it with WeChat and pays.
+//
+// Safe to retry for the reason JSAPI prepay is: the same `out_trade_no` with the same body
+// answers the same `code_url`, another body is refused. Typical errors as for JSAPI prepay.
+func (n V3PayTransactionsNative) Post(ctx context.Context, body *NativePrepayRequest, opts ...apiv3.CallOption) (*NativePrepayResponse, *apiv3.Response, error) {
+	req, err := n.newPostRequest(body)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := new(NativePrepayResponse)
+	resp, err := n.rt.Do(ctx, req, out, opts...)
+	if err != nil {
+		return nil, resp, err
+	}
+	return out, resp, nil
+}
+
+// NewPostRequest builds the signed *http.Request of Post without sending it.
+func (n V3PayTransactionsNative) NewPostRequest(ctx context.Context, body *NativePrepayRequest, opts ...apiv3.CallOption) (*http.Request, error) {
+	req, err := n.newPostRequest(body)
+	if err != nil {
+		return nil, err
+	}
+	return n.rt.NewRequest(ctx, req, opts...)
+}
+
+// newPostRequest describes the request of Post.
+func (n V3PayTransactionsNative) newPostRequest(body *NativePrepayRequest) (*apiv3.Request, error) {
+	path := PathNativePrepay
+	if body == nil {
+		v := apiv3.Validator{In: "body"}
+		v.Add("", "required", "the request body is required")
+		return nil, v.Err()
+	}
+	req := &apiv3.Request{
+		Body:       body,
+		Idempotent: true,
+		Method:     http.MethodPost,
+		Path:       path,
+		Template:   PathNativePrepay,
+	}
+	return req, nil
 }
 
 // V3PayTransactionsOutTradeNo is the chain node of /v3/pay/transactions/out-trade-no.
@@ -659,6 +956,10 @@ type V3PayTransactionsOutTradeNo struct {
 // OutTradeNo selects {out_trade_no} of /v3/pay/transactions/out-trade-no/{out_trade_no}. The value is validated and escaped when a request is made.
 func (n V3PayTransactionsOutTradeNo) OutTradeNo(outTradeNo string) V3PayTransactionsOutTradeNoOutTradeNo {
 	return V3PayTransactionsOutTradeNoOutTradeNo{
+		Close: V3PayTransactionsOutTradeNoOutTradeNoClose{
+			outTradeNo: outTradeNo,
+			rt:         n.rt,
+		},
 		outTradeNo: outTradeNo,
 		rt:         n.rt,
 	}
@@ -666,6 +967,8 @@ func (n V3PayTransactionsOutTradeNo) OutTradeNo(outTradeNo string) V3PayTransact
 
 // V3PayTransactionsOutTradeNoOutTradeNo is the chain node of /v3/pay/transactions/out-trade-no/{out_trade_no}.
 type V3PayTransactionsOutTradeNoOutTradeNo struct {
+	// Close leads to /v3/pay/transactions/out-trade-no/{out_trade_no}/close.
+	Close      V3PayTransactionsOutTradeNoOutTradeNoClose
 	rt         *apiv3.Client
 	outTradeNo string
 }
@@ -717,6 +1020,60 @@ func (n V3PayTransactionsOutTradeNoOutTradeNo) newGetRequest(params *V3PayTransa
 		Path:       path,
 		Query:      query,
 		Template:   PathQueryOrderByOutTradeNo,
+	}
+	return req, nil
+}
+
+// V3PayTransactionsOutTradeNoOutTradeNoClose is the chain node of /v3/pay/transactions/out-trade-no/{out_trade_no}/close.
+type V3PayTransactionsOutTradeNoOutTradeNoClose struct {
+	rt         *apiv3.Client
+	outTradeNo string
+}
+
+// Post calls closeOrder (POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close): 关闭订单.
+//
+// 关闭订单 (close an unpaid order so that it can no longer be paid): before paying again with a
+// new `out_trade_no` after a failed payment, or when the merchant gives up waiting.
+//
+// Safe to retry: closing an order that is already closed succeeds again, and an order paid
+// meanwhile is refused (400 `ORDERPAID`, refund it instead) however often the close is sent.
+// Typical errors: 400 `ORDERPAID` / `PARAM_ERROR` / `INVALID_REQUEST`, 401 `SIGN_ERROR`, 404
+// `ORDER_NOT_EXIST`, 429 `FREQUENCY_LIMITED`, 500 `SYSTEM_ERROR` (retry with the same
+// parameters).
+func (n V3PayTransactionsOutTradeNoOutTradeNoClose) Post(ctx context.Context, body *CloseOrderRequest, opts ...apiv3.CallOption) (*apiv3.Response, error) {
+	req, err := n.newPostRequest(body)
+	if err != nil {
+		return nil, err
+	}
+	return n.rt.Do(ctx, req, nil, opts...)
+}
+
+// NewPostRequest builds the signed *http.Request of Post without sending it.
+func (n V3PayTransactionsOutTradeNoOutTradeNoClose) NewPostRequest(ctx context.Context, body *CloseOrderRequest, opts ...apiv3.CallOption) (*http.Request, error) {
+	req, err := n.newPostRequest(body)
+	if err != nil {
+		return nil, err
+	}
+	return n.rt.NewRequest(ctx, req, opts...)
+}
+
+// newPostRequest describes the request of Post.
+func (n V3PayTransactionsOutTradeNoOutTradeNoClose) newPostRequest(body *CloseOrderRequest) (*apiv3.Request, error) {
+	path, err := pathCloseOrder(n.outTradeNo)
+	if err != nil {
+		return nil, err
+	}
+	if body == nil {
+		v := apiv3.Validator{In: "body"}
+		v.Add("", "required", "the request body is required")
+		return nil, v.Err()
+	}
+	req := &apiv3.Request{
+		Body:       body,
+		Idempotent: true,
+		Method:     http.MethodPost,
+		Path:       path,
+		Template:   PathCloseOrder,
 	}
 	return req, nil
 }

@@ -34,8 +34,15 @@ func NewClient(cfg apiv3.Config, opts ...apiv3.Option) (*Client, error) {
 				},
 			},
 			Merchant: V3Merchant{Media: V3MerchantMedia{Upload: V3MerchantMediaUpload{rt: rt}}},
-			Pay:      V3Pay{Transactions: V3PayTransactions{OutTradeNo: V3PayTransactionsOutTradeNo{rt: rt}}},
-			Refund:   V3Refund{Domestic: V3RefundDomestic{Refunds: V3RefundDomesticRefunds{rt: rt}}},
+			Pay: V3Pay{Transactions: V3PayTransactions{
+				App:        V3PayTransactionsApp{rt: rt},
+				H5:         V3PayTransactionsH5{rt: rt},
+				ID:         V3PayTransactionsID{rt: rt},
+				Jsapi:      V3PayTransactionsJsapi{rt: rt},
+				Native:     V3PayTransactionsNative{rt: rt},
+				OutTradeNo: V3PayTransactionsOutTradeNo{rt: rt},
+			}},
+			Refund: V3Refund{Domestic: V3RefundDomestic{Refunds: V3RefundDomesticRefunds{rt: rt}}},
 		},
 		rt: rt,
 	}, nil

@@ -133,6 +133,71 @@ func (CreateRefundRequestFundsAccount) Values() []CreateRefundRequestFundsAccoun
 	return []CreateRefundRequestFundsAccount{CreateRefundRequestFundsAccountAvailable}
 }
 
+// H5InfoType 场景类型 (where the user is).
+//
+//   - `iOS`: 苹果应用内 (in an iOS app).
+//   - `Android`: 安卓应用内 (in an Android app).
+//   - `Wap`: 手机网站 (on a mobile website).
+type H5InfoType string
+
+// Values of H5InfoType.
+const (
+	// H5InfoTypeIOs 苹果应用内 (in an iOS app).
+	H5InfoTypeIOs H5InfoType = "iOS"
+	// H5InfoTypeAndroid 安卓应用内 (in an Android app).
+	H5InfoTypeAndroid H5InfoType = "Android"
+	// H5InfoTypeWap 手机网站 (on a mobile website).
+	H5InfoTypeWap H5InfoType = "Wap"
+)
+
+// Valid reports whether x is one of the values the spec lists.
+func (x H5InfoType) Valid() bool {
+	switch x {
+	case H5InfoTypeIOs, H5InfoTypeAndroid, H5InfoTypeWap:
+		return true
+	}
+	return false
+}
+
+// Values returns the values the spec lists, in its order.
+func (H5InfoType) Values() []H5InfoType {
+	return []H5InfoType{H5InfoTypeIOs, H5InfoTypeAndroid, H5InfoTypeWap}
+}
+
+// LimitPay 指定支付方式 (a restriction on how the user may pay).
+//
+//   - `no_balance`: 不可用零钱 (not with the WeChat balance).
+//   - `no_credit`: 不可用信用卡 (not with a credit card).
+//   - `no_debit`: 不可用借记卡 (not with a debit card).
+//   - `balance_only`: 仅可用零钱 (only with the WeChat balance).
+type LimitPay string
+
+// Values of LimitPay.
+const (
+	// LimitPayNoBalance 不可用零钱 (not with the WeChat balance).
+	LimitPayNoBalance LimitPay = "no_balance"
+	// LimitPayNoCredit 不可用信用卡 (not with a credit card).
+	LimitPayNoCredit LimitPay = "no_credit"
+	// LimitPayNoDebit 不可用借记卡 (not with a debit card).
+	LimitPayNoDebit LimitPay = "no_debit"
+	// LimitPayBalanceOnly 仅可用零钱 (only with the WeChat balance).
+	LimitPayBalanceOnly LimitPay = "balance_only"
+)
+
+// Valid reports whether x is one of the values the spec lists.
+func (x LimitPay) Valid() bool {
+	switch x {
+	case LimitPayNoBalance, LimitPayNoCredit, LimitPayNoDebit, LimitPayBalanceOnly:
+		return true
+	}
+	return false
+}
+
+// Values returns the values the spec lists, in its order.
+func (LimitPay) Values() []LimitPay {
+	return []LimitPay{LimitPayNoBalance, LimitPayNoCredit, LimitPayNoDebit, LimitPayBalanceOnly}
+}
+
 // OrderState 订单状态 (order state).
 //
 //   - `CREATED`: 已创建 — order created; the user has claimed the card.

@@ -16,6 +16,8 @@ import (
 const (
 	// EventTypeAgreementEnded is the event type of agreementEnded: 守约状态变化通知 (keep-agreement state changed).
 	EventTypeAgreementEnded = "DISCOUNT_CARD.AGREEMENT_ENDED"
+	// EventTypeTransactionSuccess is the event type of transactionSuccess: 支付成功通知 (the user paid).
+	EventTypeTransactionSuccess = "TRANSACTION.SUCCESS"
 	// EventTypeUserAccepted is the event type of userAccepted: 用户领卡通知 (user claimed the card).
 	EventTypeUserAccepted = "DISCOUNT_CARD.USER_ACCEPTED"
 	// EventTypeUserPaid is the event type of userPaid: 扣费状态变化通知 (pay-back state changed).
@@ -27,6 +29,8 @@ const (
 type NotificationHandlers struct {
 	// OnAgreementEnded handles DISCOUNT_CARD.AGREEMENT_ENDED, 守约状态变化通知 (keep-agreement state changed); the resource decrypts to a AgreementEndedResource.
 	OnAgreementEnded func(ctx context.Context, n *apiv3.Notification, r *AgreementEndedResource) error
+	// OnTransactionSuccess handles TRANSACTION.SUCCESS, 支付成功通知 (the user paid); the resource decrypts to a Transaction.
+	OnTransactionSuccess func(ctx context.Context, n *apiv3.Notification, r *Transaction) error
 	// OnUserAccepted handles DISCOUNT_CARD.USER_ACCEPTED, 用户领卡通知 (user claimed the card); the resource decrypts to a UserAcceptedResource.
 	OnUserAccepted func(ctx context.Context, n *apiv3.Notification, r *UserAcceptedResource) error
 	// OnUserPaid handles DISCOUNT_CARD.USER_PAID, 扣费状态变化通知 (pay-back state changed); the resource decrypts to a UserPaidResource.
@@ -48,6 +52,14 @@ func (h *NotificationHandlers) Dispatch(ctx context.Context, n *apiv3.Notificati
 				return fmt.Errorf("wechatpay: decode DISCOUNT_CARD.AGREEMENT_ENDED resource: %w", err)
 			}
 			return h.OnAgreementEnded(ctx, n, &r)
+		}
+	case EventTypeTransactionSuccess:
+		if h.OnTransactionSuccess != nil {
+			var r Transaction
+			if err := json.Unmarshal(n.Plaintext, &r); err != nil {
+				return fmt.Errorf("wechatpay: decode TRANSACTION.SUCCESS resource: %w", err)
+			}
+			return h.OnTransactionSuccess(ctx, n, &r)
 		}
 	case EventTypeUserAccepted:
 		if h.OnUserAccepted != nil {

@@ -154,6 +154,40 @@ func (p *V3CertificatesGetParams) query() (string, error) {
 	return q, nil
 }
 
+// V3PayTransactionsIDTransactionIDGetParams holds the query and header parameters of GET /v3/pay/transactions/id/{transaction_id}.
+type V3PayTransactionsIDTransactionIDGetParams struct {
+	// MchID 直连商户号 (direct merchant number) used at order creation. The generated client sends
+	// the configured merchant number when it is left empty.
+	MchID string
+}
+
+// query validates the query parameters and encodes them in spec order.
+// An empty mchid is the client's merchant ID, defaultMchID.
+func (p *V3PayTransactionsIDTransactionIDGetParams) query(defaultMchID string) (string, error) {
+	mchID := p.MchID
+	if mchID == "" {
+		mchID = defaultMchID
+	}
+	v := apiv3.Validator{In: "query"}
+	if mchID == "" {
+		v.Add("mchid", "required", "is required")
+	}
+	if n := apiv3.RuneCount(mchID); n < 1 {
+		v.Add("mchid", "minLength", "must be 1 to 32 characters")
+	} else if n > 32 {
+		v.Add("mchid", "maxLength", "must be 1 to 32 characters")
+	}
+	if apiv3.HasFourByteRune(mchID) {
+		v.Add("mchid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+	}
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	q := ""
+	q = addQuery(q, "mchid", mchID)
+	return q, nil
+}
+
 // V3PayTransactionsOutTradeNoOutTradeNoGetParams holds the query and header parameters of GET /v3/pay/transactions/out-trade-no/{out_trade_no}.
 type V3PayTransactionsOutTradeNoOutTradeNoGetParams struct {
 	// MchID 直连商户号 (direct merchant number) used at order creation. The generated client sends

@@ -134,6 +134,39 @@ func pathUpdateOrder(outOrderNo string) (string, error) {
 // PathUploadImage is the path template of uploadImage (POST /v3/merchant/media/upload).
 const PathUploadImage = "/v3/merchant/media/upload"
 
+// PathAppPrepay is the path template of appPrepay (POST /v3/pay/transactions/app).
+const PathAppPrepay = "/v3/pay/transactions/app"
+
+// PathH5Prepay is the path template of h5Prepay (POST /v3/pay/transactions/h5).
+const PathH5Prepay = "/v3/pay/transactions/h5"
+
+// PathQueryOrderByTransactionID is the path template of queryOrderByTransactionID (GET /v3/pay/transactions/id/{transaction_id}).
+const PathQueryOrderByTransactionID = "/v3/pay/transactions/id/{transaction_id}"
+
+// pathQueryOrderByTransactionID validates the path parameters of queryOrderByTransactionID (GET /v3/pay/transactions/id/{transaction_id}) and builds its path.
+func pathQueryOrderByTransactionID(transactionID string) (string, error) {
+	v := apiv3.Validator{In: "path"}
+	v.CheckPathParam("transaction_id", transactionID)
+	if n := apiv3.RuneCount(transactionID); n < 1 {
+		v.Add("transaction_id", "minLength", "must be 1 to 32 characters")
+	} else if n > 32 {
+		v.Add("transaction_id", "maxLength", "must be 1 to 32 characters")
+	}
+	if apiv3.HasFourByteRune(transactionID) {
+		v.Add("transaction_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+	}
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	return "/v3/pay/transactions/id/" + apiv3.EscapePathParam(transactionID), nil
+}
+
+// PathJsapiPrepay is the path template of jsapiPrepay (POST /v3/pay/transactions/jsapi).
+const PathJsapiPrepay = "/v3/pay/transactions/jsapi"
+
+// PathNativePrepay is the path template of nativePrepay (POST /v3/pay/transactions/native).
+const PathNativePrepay = "/v3/pay/transactions/native"
+
 // PathQueryOrderByOutTradeNo is the path template of queryOrderByOutTradeNo (GET /v3/pay/transactions/out-trade-no/{out_trade_no}).
 const PathQueryOrderByOutTradeNo = "/v3/pay/transactions/out-trade-no/{out_trade_no}"
 
@@ -146,7 +179,7 @@ func pathQueryOrderByOutTradeNo(outTradeNo string) (string, error) {
 	} else if n > 32 {
 		v.Add("out_trade_no", "maxLength", "must be 1 to 32 characters")
 	}
-	if !patternQueryOrderByOutTradeNoOutTradeNo.MatchString(outTradeNo) {
+	if !patternAppPrepayRequestOutTradeNo.MatchString(outTradeNo) {
 		v.Add("out_trade_no", "pattern", "must match ^[0-9A-Za-z_\\-*]{1,32}$")
 	}
 	if apiv3.HasFourByteRune(outTradeNo) {
@@ -156,6 +189,30 @@ func pathQueryOrderByOutTradeNo(outTradeNo string) (string, error) {
 		return "", err
 	}
 	return "/v3/pay/transactions/out-trade-no/" + apiv3.EscapePathParam(outTradeNo), nil
+}
+
+// PathCloseOrder is the path template of closeOrder (POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close).
+const PathCloseOrder = "/v3/pay/transactions/out-trade-no/{out_trade_no}/close"
+
+// pathCloseOrder validates the path parameters of closeOrder (POST /v3/pay/transactions/out-trade-no/{out_trade_no}/close) and builds its path.
+func pathCloseOrder(outTradeNo string) (string, error) {
+	v := apiv3.Validator{In: "path"}
+	v.CheckPathParam("out_trade_no", outTradeNo)
+	if n := apiv3.RuneCount(outTradeNo); n < 1 {
+		v.Add("out_trade_no", "minLength", "must be 1 to 32 characters")
+	} else if n > 32 {
+		v.Add("out_trade_no", "maxLength", "must be 1 to 32 characters")
+	}
+	if !patternAppPrepayRequestOutTradeNo.MatchString(outTradeNo) {
+		v.Add("out_trade_no", "pattern", "must match ^[0-9A-Za-z_\\-*]{1,32}$")
+	}
+	if apiv3.HasFourByteRune(outTradeNo) {
+		v.Add("out_trade_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+	}
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	return "/v3/pay/transactions/out-trade-no/" + apiv3.EscapePathParam(outTradeNo) + "/close", nil
 }
 
 // PathCreateRefund is the path template of createRefund (POST /v3/refund/domestic/refunds).

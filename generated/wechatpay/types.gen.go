@@ -51,6 +51,40 @@ type AgreementEndedResource struct {
 	SharerOpenID *string `json:"sharer_openid,omitempty"`
 }
 
+// AppPrepayRequest APP下单请求 (App prepay request): an order the user pays in the merchant's mobile app.
+type AppPrepayRequest struct {
+	// AppID 应用ID (AppID) of the mobile app, registered on the WeChat Open Platform and bound to `mchid`.
+	AppID string `json:"appid"`
+	// MchID 直连商户号 (direct merchant number), the one the request is signed as.
+	MchID string `json:"mchid"`
+	// Description 商品描述 (goods description), shown to the user when paying and in the bill.
+	Description string `json:"description"`
+	// OutTradeNo 商户订单号 (merchant order number), unique per merchant: at most 32 digits, letters and
+	// `_ - *`. The same number with the same body is the same order.
+	OutTradeNo string `json:"out_trade_no"`
+	// TimeExpire 支付结束时间 (pay-by time), RFC 3339; after it the order cannot be paid and becomes `CLOSED`.
+	TimeExpire *apiv3.Time `json:"time_expire,omitempty"`
+	// Attach 商户数据包 (attach data), echoed by the query and the notification; not shown to the user.
+	Attach *string `json:"attach,omitempty"`
+	// NotifyURL 商户回调地址 (notification URL) receiving TRANSACTION.SUCCESS. Must be https, directly
+	// reachable from the internet, and carry no query parameters.
+	NotifyURL string `json:"notify_url"`
+	// GoodsTag 订单优惠标记 (promotion tag), matching the tag of a coupon stock.
+	GoodsTag *string `json:"goods_tag,omitempty"`
+	// LimitPay 指定支付方式 (restrict how the user may pay).
+	LimitPay []LimitPay `json:"limit_pay,omitempty"`
+	// SupportFapiao 电子发票入口开放标识 (offer the e-invoice entry after payment); needs 电子发票 enabled.
+	SupportFapiao *bool `json:"support_fapiao,omitempty"`
+	// Amount is the JSON field "amount"; see PrepayAmount.
+	Amount PrepayAmount `json:"amount"`
+	// Detail is the JSON field "detail"; see PrepayDetail.
+	Detail *PrepayDetail `json:"detail,omitempty"`
+	// SceneInfo is the JSON field "scene_info"; see PrepaySceneInfo.
+	SceneInfo *PrepaySceneInfo `json:"scene_info,omitempty"`
+	// SettleInfo is the JSON field "settle_info"; see SettleInfo.
+	SettleInfo *SettleInfo `json:"settle_info,omitempty"`
+}
+
 // Card 先享卡订单 (a claimed discount card).
 type Card struct {
 	// CardID 先享卡ID (unique card instance ID).
@@ -90,6 +124,12 @@ type Card struct {
 type CertificateList struct {
 	// Data 平台证书 (the platform certificates currently valid).
 	Data []PlatformCertificate `json:"data"`
+}
+
+// CloseOrderRequest 关闭订单请求 (close-order request).
+type CloseOrderRequest struct {
+	// MchID 直连商户号 (direct merchant number) the order was created with.
+	MchID string `json:"mchid"`
 }
 
 // CreateRefundRequest 申请退款请求 (refund request). One of `transaction_id` and `out_trade_no` is required; no source
@@ -154,9 +194,10 @@ type EncryptedResource struct {
 	Ciphertext string `json:"ciphertext"`
 	// Nonce 随机串 (12-character nonce used for encryption).
 	Nonce string `json:"nonce"`
-	// AssociatedData 附加数据 (additional authenticated data); may be empty.
+	// AssociatedData 附加数据 (additional authenticated data), usually the same word as `original_type`; may be empty.
 	AssociatedData *string `json:"associated_data,omitempty"`
-	// OriginalType 原始类型 (original object type), `discount_card` for this product.
+	// OriginalType 原始类型 (original object type) of the decrypted payload: `transaction` for payments,
+	// `refund` for refunds, `discount_card` for the discount card.
 	OriginalType *string `json:"original_type,omitempty"`
 }
 
@@ -184,12 +225,162 @@ type ErrorResponseDetail struct {
 	Location *string `json:"location,omitempty"`
 }
 
+// H5Info H5场景信息 (the site or app the H5 payment starts from).
+type H5Info struct {
+	// Type 场景类型 (where the user is).
+	//
+	//   - `iOS`: 苹果应用内 (in an iOS app).
+	//   - `Android`: 安卓应用内 (in an Android app).
+	//   - `Wap`: 手机网站 (on a mobile website).
+	Type H5InfoType `json:"type"`
+	// AppName 应用名称 (app or site name).
+	AppName *string `json:"app_name,omitempty"`
+	// AppURL 网站URL (the site's URL).
+	AppURL *string `json:"app_url,omitempty"`
+	// BundleID iOS平台BundleID (the iOS app's bundle ID).
+	BundleID *string `json:"bundle_id,omitempty"`
+	// PackageName Android平台PackageName (the Android app's package name).
+	PackageName *string `json:"package_name,omitempty"`
+}
+
+// H5PrepayRequest H5下单请求 (H5 prepay request): an order the user pays from a mobile browser outside WeChat;
+// `scene_info.h5_info` describes the site or app that asks.
+type H5PrepayRequest struct {
+	// AppID 应用ID (AppID) of an official account, mini program or mobile app bound to `mchid`.
+	AppID string `json:"appid"`
+	// MchID 直连商户号 (direct merchant number), the one the request is signed as.
+	MchID string `json:"mchid"`
+	// Description 商品描述 (goods description), shown to the user when paying and in the bill.
+	Description string `json:"description"`
+	// OutTradeNo 商户订单号 (merchant order number), unique per merchant: at most 32 digits, letters and
+	// `_ - *`. The same number with the same body is the same order.
+	OutTradeNo string `json:"out_trade_no"`
+	// TimeExpire 支付结束时间 (pay-by time), RFC 3339; after it the order cannot be paid and becomes `CLOSED`.
+	TimeExpire *apiv3.Time `json:"time_expire,omitempty"`
+	// Attach 商户数据包 (attach data), echoed by the query and the notification; not shown to the user.
+	Attach *string `json:"attach,omitempty"`
+	// NotifyURL 商户回调地址 (notification URL) receiving TRANSACTION.SUCCESS. Must be https, directly
+	// reachable from the internet, and carry no query parameters.
+	NotifyURL string `json:"notify_url"`
+	// GoodsTag 订单优惠标记 (promotion tag), matching the tag of a coupon stock.
+	GoodsTag *string `json:"goods_tag,omitempty"`
+	// LimitPay 指定支付方式 (restrict how the user may pay).
+	LimitPay []LimitPay `json:"limit_pay,omitempty"`
+	// SupportFapiao 电子发票入口开放标识 (offer the e-invoice entry after payment); needs 电子发票 enabled.
+	SupportFapiao *bool `json:"support_fapiao,omitempty"`
+	// Amount is the JSON field "amount"; see PrepayAmount.
+	Amount PrepayAmount `json:"amount"`
+	// Detail is the JSON field "detail"; see PrepayDetail.
+	Detail *PrepayDetail `json:"detail,omitempty"`
+	// SceneInfo is the JSON field "scene_info"; see H5SceneInfo.
+	SceneInfo H5SceneInfo `json:"scene_info"`
+	// SettleInfo is the JSON field "settle_info"; see SettleInfo.
+	SettleInfo *SettleInfo `json:"settle_info,omitempty"`
+}
+
+// H5PrepayResponse H5下单应答 (H5 prepay answer).
+type H5PrepayResponse struct {
+	// H5URL 支付跳转链接 (where to send the user's browser), valid for 5 minutes.
+	H5URL string `json:"h5_url"`
+}
+
+// H5SceneInfo 场景信息 (where the H5 payment is made); `h5_info` is required.
+type H5SceneInfo struct {
+	// PayerClientIP 用户终端IP (the user's IP address, IPv4 or IPv6), as the browser reaches the merchant: WeChat
+	// Pay compares it with the address the payment page is opened from.
+	PayerClientIP string `json:"payer_client_ip"`
+	// DeviceID 商户端设备号 (the merchant's device or till number).
+	DeviceID *string `json:"device_id,omitempty"`
+	// StoreInfo is the JSON field "store_info"; see StoreInfo.
+	StoreInfo *StoreInfo `json:"store_info,omitempty"`
+	// H5Info is the JSON field "h5_info"; see H5Info.
+	H5Info H5Info `json:"h5_info"`
+}
+
+// JsapiPrepayRequest JSAPI/小程序下单请求 (JSAPI and mini-program prepay request): an order the user `payer.openid`
+// of `appid` pays inside WeChat.
+type JsapiPrepayRequest struct {
+	// AppID 应用ID (AppID) of the official account or mini program the user pays in; it must be bound
+	// to `mchid`, and `payer.openid` must be the user's openid under it.
+	AppID string `json:"appid"`
+	// MchID 直连商户号 (direct merchant number), the one the request is signed as.
+	MchID string `json:"mchid"`
+	// Description 商品描述 (goods description), shown to the user when paying and in the bill.
+	Description string `json:"description"`
+	// OutTradeNo 商户订单号 (merchant order number), unique per merchant: at most 32 digits, letters and
+	// `_ - *`. The same number with the same body is the same order.
+	OutTradeNo string `json:"out_trade_no"`
+	// TimeExpire 支付结束时间 (pay-by time), RFC 3339; after it the order cannot be paid and becomes `CLOSED`.
+	TimeExpire *apiv3.Time `json:"time_expire,omitempty"`
+	// Attach 商户数据包 (attach data), echoed by the query and the notification; not shown to the user.
+	Attach *string `json:"attach,omitempty"`
+	// NotifyURL 商户回调地址 (notification URL) receiving TRANSACTION.SUCCESS. Must be https, directly
+	// reachable from the internet, and carry no query parameters.
+	NotifyURL string `json:"notify_url"`
+	// GoodsTag 订单优惠标记 (promotion tag), matching the tag of a coupon stock.
+	GoodsTag *string `json:"goods_tag,omitempty"`
+	// LimitPay 指定支付方式 (restrict how the user may pay).
+	LimitPay []LimitPay `json:"limit_pay,omitempty"`
+	// SupportFapiao 电子发票入口开放标识 (offer the e-invoice entry after payment); needs 电子发票 enabled.
+	SupportFapiao *bool `json:"support_fapiao,omitempty"`
+	// Amount is the JSON field "amount"; see PrepayAmount.
+	Amount PrepayAmount `json:"amount"`
+	// Payer is the JSON field "payer"; see PrepayPayer.
+	Payer PrepayPayer `json:"payer"`
+	// Detail is the JSON field "detail"; see PrepayDetail.
+	Detail *PrepayDetail `json:"detail,omitempty"`
+	// SceneInfo is the JSON field "scene_info"; see PrepaySceneInfo.
+	SceneInfo *PrepaySceneInfo `json:"scene_info,omitempty"`
+	// SettleInfo is the JSON field "settle_info"; see SettleInfo.
+	SettleInfo *SettleInfo `json:"settle_info,omitempty"`
+}
+
 // MediaMeta 媒体文件元信息 (file metadata); its JSON is the signed message body.
 type MediaMeta struct {
 	// Filename 文件名称 (file name), ending in `.jpg`, `.jpeg`, `.bmp` or `.png`.
 	Filename string `json:"filename"`
 	// SHA256 文件摘要 (SHA-256 of the file bytes, lower-case hex).
 	SHA256 string `json:"sha256"`
+}
+
+// NativePrepayRequest Native下单请求 (Native prepay request): an order the user pays by scanning a QR code.
+type NativePrepayRequest struct {
+	// AppID 应用ID (AppID) of an official account, mini program or mobile app bound to `mchid`.
+	AppID string `json:"appid"`
+	// MchID 直连商户号 (direct merchant number), the one the request is signed as.
+	MchID string `json:"mchid"`
+	// Description 商品描述 (goods description), shown to the user when paying and in the bill.
+	Description string `json:"description"`
+	// OutTradeNo 商户订单号 (merchant order number), unique per merchant: at most 32 digits, letters and
+	// `_ - *`. The same number with the same body is the same order.
+	OutTradeNo string `json:"out_trade_no"`
+	// TimeExpire 支付结束时间 (pay-by time), RFC 3339; after it the order cannot be paid and becomes `CLOSED`.
+	TimeExpire *apiv3.Time `json:"time_expire,omitempty"`
+	// Attach 商户数据包 (attach data), echoed by the query and the notification; not shown to the user.
+	Attach *string `json:"attach,omitempty"`
+	// NotifyURL 商户回调地址 (notification URL) receiving TRANSACTION.SUCCESS. Must be https, directly
+	// reachable from the internet, and carry no query parameters.
+	NotifyURL string `json:"notify_url"`
+	// GoodsTag 订单优惠标记 (promotion tag), matching the tag of a coupon stock.
+	GoodsTag *string `json:"goods_tag,omitempty"`
+	// LimitPay 指定支付方式 (restrict how the user may pay).
+	LimitPay []LimitPay `json:"limit_pay,omitempty"`
+	// SupportFapiao 电子发票入口开放标识 (offer the e-invoice entry after payment); needs 电子发票 enabled.
+	SupportFapiao *bool `json:"support_fapiao,omitempty"`
+	// Amount is the JSON field "amount"; see PrepayAmount.
+	Amount PrepayAmount `json:"amount"`
+	// Detail is the JSON field "detail"; see PrepayDetail.
+	Detail *PrepayDetail `json:"detail,omitempty"`
+	// SceneInfo is the JSON field "scene_info"; see PrepaySceneInfo.
+	SceneInfo *PrepaySceneInfo `json:"scene_info,omitempty"`
+	// SettleInfo is the JSON field "settle_info"; see SettleInfo.
+	SettleInfo *SettleInfo `json:"settle_info,omitempty"`
+}
+
+// NativePrepayResponse Native下单应答 (Native prepay answer).
+type NativePrepayResponse struct {
+	// CodeURL 二维码链接 (the content of the QR code to show), valid for 2 hours.
+	CodeURL string `json:"code_url"`
 }
 
 // Notification 通知报文 (notification envelope), POSTed to `notify_url` with `Wechatpay-*` signature headers.
@@ -200,9 +391,10 @@ type Notification struct {
 	ID string `json:"id"`
 	// CreateTime 通知创建时间 (notification creation time), RFC 3339.
 	CreateTime apiv3.Time `json:"create_time"`
-	// EventType 通知类型 (event type), e.g. `DISCOUNT_CARD.USER_ACCEPTED`, `DISCOUNT_CARD.AGREEMENT_ENDED`,
-	// `DISCOUNT_CARD.USER_PAID` (and, in the legacy product, `DISCOUNT_CARD.GET_CARD`,
-	// `DISCOUNT_CARD.SETTLEMENT`).
+	// EventType 通知类型 (event type), e.g. `TRANSACTION.SUCCESS`, `REFUND.SUCCESS`, `REFUND.ABNORMAL`,
+	// `REFUND.CLOSED`, `DISCOUNT_CARD.USER_ACCEPTED`, `DISCOUNT_CARD.AGREEMENT_ENDED`,
+	// `DISCOUNT_CARD.USER_PAID` (and, in the legacy discount-card product,
+	// `DISCOUNT_CARD.GET_CARD`, `DISCOUNT_CARD.SETTLEMENT`).
 	EventType string `json:"event_type"`
 	// ResourceType 通知数据类型 (resource data type), `encrypt-resource`.
 	ResourceType string `json:"resource_type"`
@@ -409,6 +601,62 @@ type PrepareCardResponse struct {
 	PrepareCardToken string `json:"prepare_card_token"`
 }
 
+// PrepayAmount 订单金额 (order amount).
+type PrepayAmount struct {
+	// Total 总金额 (order total), 分 (fen); at least 1.
+	Total int64 `json:"total"`
+	// Currency 货币类型 (currency, ISO 4217); only `CNY`, which is also the default.
+	Currency *string `json:"currency,omitempty"`
+}
+
+// PrepayDetail 优惠功能 (goods details, for per-item promotions and receipts).
+type PrepayDetail struct {
+	// CostPrice 订单原价 (original price), 分: the price before discounts; above the amount paid, the
+	// difference is shown as the merchant's discount.
+	CostPrice *int64 `json:"cost_price,omitempty"`
+	// InvoiceID 商品小票ID (the merchant's receipt number).
+	InvoiceID *string `json:"invoice_id,omitempty"`
+	// GoodsDetail 单品列表 (items), for per-item (单品) promotions.
+	GoodsDetail []PrepayGoodsDetail `json:"goods_detail,omitempty"`
+}
+
+// PrepayGoodsDetail 单品 (one item of the order).
+type PrepayGoodsDetail struct {
+	// MerchantGoodsID 商户侧商品编码 (merchant goods ID) of letters, digits, `-` and `_`.
+	MerchantGoodsID string `json:"merchant_goods_id"`
+	// WechatpayGoodsID 微信支付商品编码 (WeChat Pay unified goods ID).
+	WechatpayGoodsID *string `json:"wechatpay_goods_id,omitempty"`
+	// GoodsName 商品名称 (goods name).
+	GoodsName *string `json:"goods_name,omitempty"`
+	// Quantity 商品数量 (quantity).
+	Quantity int64 `json:"quantity"`
+	// UnitPrice 商品单价 (unit price), 分; a discount applied to the item is not deducted.
+	UnitPrice int64 `json:"unit_price"`
+}
+
+// PrepayPayer 支付者 (payer).
+type PrepayPayer struct {
+	// OpenID 用户标识 (the user's openid under the request's `appid`).
+	OpenID string `json:"openid"`
+}
+
+// PrepayResponse 预支付交易会话 (JSAPI, mini-program and App prepay answer).
+type PrepayResponse struct {
+	// PrepayID 预支付交易会话标识 (prepay ID), valid for 2 hours: sign it for the front end with
+	// `apiv3.Client.JSAPIPayParams` or `apiv3.Client.AppPayParams`.
+	PrepayID string `json:"prepay_id"`
+}
+
+// PrepaySceneInfo 场景信息 (where the payment is made).
+type PrepaySceneInfo struct {
+	// PayerClientIP 用户终端IP (the user's IP address, IPv4 or IPv6).
+	PayerClientIP string `json:"payer_client_ip"`
+	// DeviceID 商户端设备号 (the merchant's device or till number).
+	DeviceID *string `json:"device_id,omitempty"`
+	// StoreInfo is the JSON field "store_info"; see StoreInfo.
+	StoreInfo *StoreInfo `json:"store_info,omitempty"`
+}
+
 // Refund 退款 (a refund as WeChat Pay accepted it).
 type Refund struct {
 	// RefundID 微信支付退款号 (WeChat Pay refund number).
@@ -574,6 +822,25 @@ type RewardUsageRecord struct {
 	Remark *string `json:"remark,omitempty"`
 }
 
+// SettleInfo 结算信息 (settlement).
+type SettleInfo struct {
+	// ProfitSharing 是否指定分账 (hold the funds for profit sharing (分账) instead of settling them directly).
+	ProfitSharing *bool `json:"profit_sharing,omitempty"`
+}
+
+// StoreInfo 商户门店信息 (the merchant's store). Sources disagree on which fields are required (the store
+// number, or name, area code and address): send all four.
+type StoreInfo struct {
+	// ID 门店编号 (store number, the merchant's own).
+	ID *string `json:"id,omitempty"`
+	// Name 门店名称 (store name).
+	Name *string `json:"name,omitempty"`
+	// AreaCode 地区编码 (area code of the store, per the national administrative division codes).
+	AreaCode *string `json:"area_code,omitempty"`
+	// Address 详细地址 (address).
+	Address *string `json:"address,omitempty"`
+}
+
 // TimeRange 约定时间期限 (agreed validity window after claiming).
 type TimeRange struct {
 	// BeginTime 约定开始时间 (agreement start), RFC 3339.
@@ -595,7 +862,8 @@ type TradeBill struct {
 	DownloadURL string `json:"download_url"`
 }
 
-// Transaction 订单 (a payment order as the query returns it).
+// Transaction 订单 (a payment order) as the queries answer it and as TRANSACTION.SUCCESS carries it (the
+// decrypted `resource`, in state `SUCCESS`).
 type Transaction struct {
 	// AppID 应用ID (AppID the order was created under).
 	AppID string `json:"appid"`

@@ -11,13 +11,13 @@ import (
 // Patterns of the spec, made once: one ASCII class repeated between anchors is
 // matched by a loop over the bytes, any other pattern by regexp (RE2).
 var (
+	patternAppPrepayRequestOutTradeNo                           = apiv3.NewClassPattern("*-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz", 1, 32)   // "^[0-9A-Za-z_\\-*]{1,32}$"
 	patternCardOutCardCode                                      = apiv3.NewClassPattern("*-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz|", 1, 32)  // "^[0-9A-Za-z_\\-|*]{1,32}$"
 	patternCreateRefundRequestOutRefundNo                       = apiv3.NewClassPattern("*-0123456789@ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz|", 1, 64) // "^[0-9A-Za-z_\\-|*@]{1,64}$"
 	patternGetTradeBillBillDate                                 = regexp.MustCompile("^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 	patternMediaMetaFilename                                    = regexp.MustCompile("\\.([Jj][Pp][Ee]?[Gg]|[Bb][Mm][Pp]|[Pp][Nn][Gg])$")
-	patternMediaMetaSHA256                                      = apiv3.NewClassPattern("0123456789ABCDEFabcdef", 64, 64)                                           // "^[0-9a-fA-F]{64}$"
-	patternObjectiveCompletionRecordObjectiveCompletionSerialNo = apiv3.NewClassPattern("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 1, 32)    // "^[0-9A-Za-z]{1,32}$"
-	patternQueryOrderByOutTradeNoOutTradeNo                     = apiv3.NewClassPattern("*-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz", 1, 32) // "^[0-9A-Za-z_\\-*]{1,32}$"
+	patternMediaMetaSHA256                                      = apiv3.NewClassPattern("0123456789ABCDEFabcdef", 64, 64)                                        // "^[0-9a-fA-F]{64}$"
+	patternObjectiveCompletionRecordObjectiveCompletionSerialNo = apiv3.NewClassPattern("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", 1, 32) // "^[0-9A-Za-z]{1,32}$"
 )
 
 // Validate checks x against the spec's constraints and reports every violation
@@ -59,6 +59,156 @@ func (x *AddUserRecordsRequest) validate(v *apiv3.Validator) {
 		v.Leave()
 	}
 	v.Leave()
+}
+
+// Validate checks x against the spec's constraints and reports every violation
+// in an *apiv3.ValidationError.
+func (x *AppPrepayRequest) Validate() error {
+	v := apiv3.Validator{In: "body"}
+	x.validate(&v)
+	return v.Err()
+}
+
+// validate adds x's violations to v.
+func (x *AppPrepayRequest) validate(v *apiv3.Validator) {
+	if x.AppID == "" {
+		v.Add("appid", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.AppID); n < 1 {
+			v.Add("appid", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("appid", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(x.AppID) {
+			v.Add("appid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.MchID == "" {
+		v.Add("mchid", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.MchID); n < 1 {
+			v.Add("mchid", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("mchid", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(x.MchID) {
+			v.Add("mchid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.Description == "" {
+		v.Add("description", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.Description); n < 1 {
+			v.Add("description", "minLength", "must be 1 to 127 characters")
+		} else if n > 127 {
+			v.Add("description", "maxLength", "must be 1 to 127 characters")
+		}
+		if apiv3.HasFourByteRune(x.Description) {
+			v.Add("description", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.OutTradeNo == "" {
+		v.Add("out_trade_no", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.OutTradeNo); n < 1 {
+			v.Add("out_trade_no", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("out_trade_no", "maxLength", "must be 1 to 32 characters")
+		}
+		if !patternAppPrepayRequestOutTradeNo.MatchString(x.OutTradeNo) {
+			v.Add("out_trade_no", "pattern", "must match ^[0-9A-Za-z_\\-*]{1,32}$")
+		}
+		if apiv3.HasFourByteRune(x.OutTradeNo) {
+			v.Add("out_trade_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.Attach != nil {
+		if n := apiv3.RuneCount(*x.Attach); n < 1 {
+			v.Add("attach", "minLength", "must be 1 to 128 characters")
+		} else if n > 128 {
+			v.Add("attach", "maxLength", "must be 1 to 128 characters")
+		}
+		if apiv3.HasFourByteRune(*x.Attach) {
+			v.Add("attach", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.NotifyURL == "" {
+		v.Add("notify_url", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.NotifyURL); n < 1 {
+			v.Add("notify_url", "minLength", "must be 1 to 256 characters")
+		} else if n > 256 {
+			v.Add("notify_url", "maxLength", "must be 1 to 256 characters")
+		}
+		if apiv3.HasFourByteRune(x.NotifyURL) {
+			v.Add("notify_url", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.GoodsTag != nil {
+		if n := apiv3.RuneCount(*x.GoodsTag); n < 1 {
+			v.Add("goods_tag", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("goods_tag", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(*x.GoodsTag) {
+			v.Add("goods_tag", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	v.Enter("limit_pay")
+	for i := range x.LimitPay {
+		v.EnterIndex(i)
+		if !x.LimitPay[i].Valid() {
+			v.Add("", "enum", "must be one of no_balance, no_credit, no_debit, balance_only")
+		}
+		v.Leave()
+	}
+	v.Leave()
+	if x.Amount.isZero() {
+		v.Add("amount", "required", "is required")
+	} else {
+		v.Enter("amount")
+		x.Amount.validate(v)
+		v.Leave()
+	}
+	if x.Detail != nil {
+		v.Enter("detail")
+		x.Detail.validate(v)
+		v.Leave()
+	}
+	if x.SceneInfo != nil {
+		v.Enter("scene_info")
+		x.SceneInfo.validate(v)
+		v.Leave()
+	}
+	if x.SettleInfo != nil {
+		v.Enter("settle_info")
+		x.SettleInfo.validate(v)
+		v.Leave()
+	}
+}
+
+// Validate checks x against the spec's constraints and reports every violation
+// in an *apiv3.ValidationError.
+func (x *CloseOrderRequest) Validate() error {
+	v := apiv3.Validator{In: "body"}
+	x.validate(&v)
+	return v.Err()
+}
+
+// validate adds x's violations to v.
+func (x *CloseOrderRequest) validate(v *apiv3.Validator) {
+	if x.MchID == "" {
+		v.Add("mchid", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.MchID); n < 1 {
+			v.Add("mchid", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("mchid", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(x.MchID) {
+			v.Add("mchid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
 }
 
 // Validate checks x against the spec's constraints and reports every violation
@@ -205,6 +355,380 @@ func (x *CreateRefundRequestAmount) isZero() bool {
 
 // Validate checks x against the spec's constraints and reports every violation
 // in an *apiv3.ValidationError.
+func (x *H5Info) Validate() error {
+	v := apiv3.Validator{In: "body"}
+	x.validate(&v)
+	return v.Err()
+}
+
+// validate adds x's violations to v.
+func (x *H5Info) validate(v *apiv3.Validator) {
+	if !x.Type.Valid() {
+		v.Add("type", "enum", "must be one of iOS, Android, Wap")
+	}
+	if x.AppName != nil {
+		if n := apiv3.RuneCount(*x.AppName); n < 1 {
+			v.Add("app_name", "minLength", "must be 1 to 64 characters")
+		} else if n > 64 {
+			v.Add("app_name", "maxLength", "must be 1 to 64 characters")
+		}
+		if apiv3.HasFourByteRune(*x.AppName) {
+			v.Add("app_name", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.AppURL != nil {
+		if n := apiv3.RuneCount(*x.AppURL); n < 1 {
+			v.Add("app_url", "minLength", "must be 1 to 128 characters")
+		} else if n > 128 {
+			v.Add("app_url", "maxLength", "must be 1 to 128 characters")
+		}
+		if apiv3.HasFourByteRune(*x.AppURL) {
+			v.Add("app_url", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.BundleID != nil {
+		if n := apiv3.RuneCount(*x.BundleID); n < 1 {
+			v.Add("bundle_id", "minLength", "must be 1 to 128 characters")
+		} else if n > 128 {
+			v.Add("bundle_id", "maxLength", "must be 1 to 128 characters")
+		}
+		if apiv3.HasFourByteRune(*x.BundleID) {
+			v.Add("bundle_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.PackageName != nil {
+		if n := apiv3.RuneCount(*x.PackageName); n < 1 {
+			v.Add("package_name", "minLength", "must be 1 to 128 characters")
+		} else if n > 128 {
+			v.Add("package_name", "maxLength", "must be 1 to 128 characters")
+		}
+		if apiv3.HasFourByteRune(*x.PackageName) {
+			v.Add("package_name", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+}
+
+// isZero reports whether every field of x is its zero value: a required
+// member left out.
+func (x *H5Info) isZero() bool {
+	return x.Type == "" && x.AppName == nil && x.AppURL == nil && x.BundleID == nil && x.PackageName == nil
+}
+
+// Validate checks x against the spec's constraints and reports every violation
+// in an *apiv3.ValidationError.
+func (x *H5PrepayRequest) Validate() error {
+	v := apiv3.Validator{In: "body"}
+	x.validate(&v)
+	return v.Err()
+}
+
+// validate adds x's violations to v.
+func (x *H5PrepayRequest) validate(v *apiv3.Validator) {
+	if x.AppID == "" {
+		v.Add("appid", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.AppID); n < 1 {
+			v.Add("appid", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("appid", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(x.AppID) {
+			v.Add("appid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.MchID == "" {
+		v.Add("mchid", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.MchID); n < 1 {
+			v.Add("mchid", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("mchid", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(x.MchID) {
+			v.Add("mchid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.Description == "" {
+		v.Add("description", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.Description); n < 1 {
+			v.Add("description", "minLength", "must be 1 to 127 characters")
+		} else if n > 127 {
+			v.Add("description", "maxLength", "must be 1 to 127 characters")
+		}
+		if apiv3.HasFourByteRune(x.Description) {
+			v.Add("description", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.OutTradeNo == "" {
+		v.Add("out_trade_no", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.OutTradeNo); n < 1 {
+			v.Add("out_trade_no", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("out_trade_no", "maxLength", "must be 1 to 32 characters")
+		}
+		if !patternAppPrepayRequestOutTradeNo.MatchString(x.OutTradeNo) {
+			v.Add("out_trade_no", "pattern", "must match ^[0-9A-Za-z_\\-*]{1,32}$")
+		}
+		if apiv3.HasFourByteRune(x.OutTradeNo) {
+			v.Add("out_trade_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.Attach != nil {
+		if n := apiv3.RuneCount(*x.Attach); n < 1 {
+			v.Add("attach", "minLength", "must be 1 to 128 characters")
+		} else if n > 128 {
+			v.Add("attach", "maxLength", "must be 1 to 128 characters")
+		}
+		if apiv3.HasFourByteRune(*x.Attach) {
+			v.Add("attach", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.NotifyURL == "" {
+		v.Add("notify_url", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.NotifyURL); n < 1 {
+			v.Add("notify_url", "minLength", "must be 1 to 256 characters")
+		} else if n > 256 {
+			v.Add("notify_url", "maxLength", "must be 1 to 256 characters")
+		}
+		if apiv3.HasFourByteRune(x.NotifyURL) {
+			v.Add("notify_url", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.GoodsTag != nil {
+		if n := apiv3.RuneCount(*x.GoodsTag); n < 1 {
+			v.Add("goods_tag", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("goods_tag", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(*x.GoodsTag) {
+			v.Add("goods_tag", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	v.Enter("limit_pay")
+	for i := range x.LimitPay {
+		v.EnterIndex(i)
+		if !x.LimitPay[i].Valid() {
+			v.Add("", "enum", "must be one of no_balance, no_credit, no_debit, balance_only")
+		}
+		v.Leave()
+	}
+	v.Leave()
+	if x.Amount.isZero() {
+		v.Add("amount", "required", "is required")
+	} else {
+		v.Enter("amount")
+		x.Amount.validate(v)
+		v.Leave()
+	}
+	if x.Detail != nil {
+		v.Enter("detail")
+		x.Detail.validate(v)
+		v.Leave()
+	}
+	if x.SceneInfo.isZero() {
+		v.Add("scene_info", "required", "is required")
+	} else {
+		v.Enter("scene_info")
+		x.SceneInfo.validate(v)
+		v.Leave()
+	}
+	if x.SettleInfo != nil {
+		v.Enter("settle_info")
+		x.SettleInfo.validate(v)
+		v.Leave()
+	}
+}
+
+// Validate checks x against the spec's constraints and reports every violation
+// in an *apiv3.ValidationError.
+func (x *H5SceneInfo) Validate() error {
+	v := apiv3.Validator{In: "body"}
+	x.validate(&v)
+	return v.Err()
+}
+
+// validate adds x's violations to v.
+func (x *H5SceneInfo) validate(v *apiv3.Validator) {
+	if x.PayerClientIP == "" {
+		v.Add("payer_client_ip", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.PayerClientIP); n < 1 {
+			v.Add("payer_client_ip", "minLength", "must be 1 to 45 characters")
+		} else if n > 45 {
+			v.Add("payer_client_ip", "maxLength", "must be 1 to 45 characters")
+		}
+		if apiv3.HasFourByteRune(x.PayerClientIP) {
+			v.Add("payer_client_ip", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.DeviceID != nil {
+		if n := apiv3.RuneCount(*x.DeviceID); n < 1 {
+			v.Add("device_id", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("device_id", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(*x.DeviceID) {
+			v.Add("device_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.StoreInfo != nil {
+		v.Enter("store_info")
+		x.StoreInfo.validate(v)
+		v.Leave()
+	}
+	if x.H5Info.isZero() {
+		v.Add("h5_info", "required", "is required")
+	} else {
+		v.Enter("h5_info")
+		x.H5Info.validate(v)
+		v.Leave()
+	}
+}
+
+// isZero reports whether every field of x is its zero value: a required
+// member left out.
+func (x *H5SceneInfo) isZero() bool {
+	return x.PayerClientIP == "" && x.DeviceID == nil && x.StoreInfo == nil && x.H5Info.isZero()
+}
+
+// Validate checks x against the spec's constraints and reports every violation
+// in an *apiv3.ValidationError.
+func (x *JsapiPrepayRequest) Validate() error {
+	v := apiv3.Validator{In: "body"}
+	x.validate(&v)
+	return v.Err()
+}
+
+// validate adds x's violations to v.
+func (x *JsapiPrepayRequest) validate(v *apiv3.Validator) {
+	if x.AppID == "" {
+		v.Add("appid", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.AppID); n < 1 {
+			v.Add("appid", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("appid", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(x.AppID) {
+			v.Add("appid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.MchID == "" {
+		v.Add("mchid", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.MchID); n < 1 {
+			v.Add("mchid", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("mchid", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(x.MchID) {
+			v.Add("mchid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.Description == "" {
+		v.Add("description", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.Description); n < 1 {
+			v.Add("description", "minLength", "must be 1 to 127 characters")
+		} else if n > 127 {
+			v.Add("description", "maxLength", "must be 1 to 127 characters")
+		}
+		if apiv3.HasFourByteRune(x.Description) {
+			v.Add("description", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.OutTradeNo == "" {
+		v.Add("out_trade_no", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.OutTradeNo); n < 1 {
+			v.Add("out_trade_no", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("out_trade_no", "maxLength", "must be 1 to 32 characters")
+		}
+		if !patternAppPrepayRequestOutTradeNo.MatchString(x.OutTradeNo) {
+			v.Add("out_trade_no", "pattern", "must match ^[0-9A-Za-z_\\-*]{1,32}$")
+		}
+		if apiv3.HasFourByteRune(x.OutTradeNo) {
+			v.Add("out_trade_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.Attach != nil {
+		if n := apiv3.RuneCount(*x.Attach); n < 1 {
+			v.Add("attach", "minLength", "must be 1 to 128 characters")
+		} else if n > 128 {
+			v.Add("attach", "maxLength", "must be 1 to 128 characters")
+		}
+		if apiv3.HasFourByteRune(*x.Attach) {
+			v.Add("attach", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.NotifyURL == "" {
+		v.Add("notify_url", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.NotifyURL); n < 1 {
+			v.Add("notify_url", "minLength", "must be 1 to 256 characters")
+		} else if n > 256 {
+			v.Add("notify_url", "maxLength", "must be 1 to 256 characters")
+		}
+		if apiv3.HasFourByteRune(x.NotifyURL) {
+			v.Add("notify_url", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.GoodsTag != nil {
+		if n := apiv3.RuneCount(*x.GoodsTag); n < 1 {
+			v.Add("goods_tag", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("goods_tag", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(*x.GoodsTag) {
+			v.Add("goods_tag", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	v.Enter("limit_pay")
+	for i := range x.LimitPay {
+		v.EnterIndex(i)
+		if !x.LimitPay[i].Valid() {
+			v.Add("", "enum", "must be one of no_balance, no_credit, no_debit, balance_only")
+		}
+		v.Leave()
+	}
+	v.Leave()
+	if x.Amount.isZero() {
+		v.Add("amount", "required", "is required")
+	} else {
+		v.Enter("amount")
+		x.Amount.validate(v)
+		v.Leave()
+	}
+	if x.Payer.isZero() {
+		v.Add("payer", "required", "is required")
+	} else {
+		v.Enter("payer")
+		x.Payer.validate(v)
+		v.Leave()
+	}
+	if x.Detail != nil {
+		v.Enter("detail")
+		x.Detail.validate(v)
+		v.Leave()
+	}
+	if x.SceneInfo != nil {
+		v.Enter("scene_info")
+		x.SceneInfo.validate(v)
+		v.Leave()
+	}
+	if x.SettleInfo != nil {
+		v.Enter("settle_info")
+		x.SettleInfo.validate(v)
+		v.Leave()
+	}
+}
+
+// Validate checks x against the spec's constraints and reports every violation
+// in an *apiv3.ValidationError.
 func (x *MediaMeta) Validate() error {
 	v := apiv3.Validator{In: "body"}
 	x.validate(&v)
@@ -249,6 +773,132 @@ func (x *MediaMeta) validate(v *apiv3.Validator) {
 // member left out.
 func (x *MediaMeta) isZero() bool {
 	return x.Filename == "" && x.SHA256 == ""
+}
+
+// Validate checks x against the spec's constraints and reports every violation
+// in an *apiv3.ValidationError.
+func (x *NativePrepayRequest) Validate() error {
+	v := apiv3.Validator{In: "body"}
+	x.validate(&v)
+	return v.Err()
+}
+
+// validate adds x's violations to v.
+func (x *NativePrepayRequest) validate(v *apiv3.Validator) {
+	if x.AppID == "" {
+		v.Add("appid", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.AppID); n < 1 {
+			v.Add("appid", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("appid", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(x.AppID) {
+			v.Add("appid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.MchID == "" {
+		v.Add("mchid", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.MchID); n < 1 {
+			v.Add("mchid", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("mchid", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(x.MchID) {
+			v.Add("mchid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.Description == "" {
+		v.Add("description", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.Description); n < 1 {
+			v.Add("description", "minLength", "must be 1 to 127 characters")
+		} else if n > 127 {
+			v.Add("description", "maxLength", "must be 1 to 127 characters")
+		}
+		if apiv3.HasFourByteRune(x.Description) {
+			v.Add("description", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.OutTradeNo == "" {
+		v.Add("out_trade_no", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.OutTradeNo); n < 1 {
+			v.Add("out_trade_no", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("out_trade_no", "maxLength", "must be 1 to 32 characters")
+		}
+		if !patternAppPrepayRequestOutTradeNo.MatchString(x.OutTradeNo) {
+			v.Add("out_trade_no", "pattern", "must match ^[0-9A-Za-z_\\-*]{1,32}$")
+		}
+		if apiv3.HasFourByteRune(x.OutTradeNo) {
+			v.Add("out_trade_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.Attach != nil {
+		if n := apiv3.RuneCount(*x.Attach); n < 1 {
+			v.Add("attach", "minLength", "must be 1 to 128 characters")
+		} else if n > 128 {
+			v.Add("attach", "maxLength", "must be 1 to 128 characters")
+		}
+		if apiv3.HasFourByteRune(*x.Attach) {
+			v.Add("attach", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.NotifyURL == "" {
+		v.Add("notify_url", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.NotifyURL); n < 1 {
+			v.Add("notify_url", "minLength", "must be 1 to 256 characters")
+		} else if n > 256 {
+			v.Add("notify_url", "maxLength", "must be 1 to 256 characters")
+		}
+		if apiv3.HasFourByteRune(x.NotifyURL) {
+			v.Add("notify_url", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.GoodsTag != nil {
+		if n := apiv3.RuneCount(*x.GoodsTag); n < 1 {
+			v.Add("goods_tag", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("goods_tag", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(*x.GoodsTag) {
+			v.Add("goods_tag", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	v.Enter("limit_pay")
+	for i := range x.LimitPay {
+		v.EnterIndex(i)
+		if !x.LimitPay[i].Valid() {
+			v.Add("", "enum", "must be one of no_balance, no_credit, no_debit, balance_only")
+		}
+		v.Leave()
+	}
+	v.Leave()
+	if x.Amount.isZero() {
+		v.Add("amount", "required", "is required")
+	} else {
+		v.Enter("amount")
+		x.Amount.validate(v)
+		v.Leave()
+	}
+	if x.Detail != nil {
+		v.Enter("detail")
+		x.Detail.validate(v)
+		v.Leave()
+	}
+	if x.SceneInfo != nil {
+		v.Enter("scene_info")
+		x.SceneInfo.validate(v)
+		v.Leave()
+	}
+	if x.SettleInfo != nil {
+		v.Enter("settle_info")
+		x.SettleInfo.validate(v)
+		v.Leave()
+	}
 }
 
 // Validate checks x against the spec's constraints and reports every violation
@@ -386,6 +1036,193 @@ func (x *PrepareCardRequest) validate(v *apiv3.Validator) {
 
 // Validate checks x against the spec's constraints and reports every violation
 // in an *apiv3.ValidationError.
+func (x *PrepayAmount) Validate() error {
+	v := apiv3.Validator{In: "body"}
+	x.validate(&v)
+	return v.Err()
+}
+
+// validate adds x's violations to v.
+func (x *PrepayAmount) validate(v *apiv3.Validator) {
+	if x.Total < 1 {
+		v.Add("total", "minimum", "must be at least 1")
+	}
+	if x.Currency != nil {
+		if n := apiv3.RuneCount(*x.Currency); n < 1 {
+			v.Add("currency", "minLength", "must be 1 to 16 characters")
+		} else if n > 16 {
+			v.Add("currency", "maxLength", "must be 1 to 16 characters")
+		}
+		if apiv3.HasFourByteRune(*x.Currency) {
+			v.Add("currency", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+}
+
+// isZero reports whether every field of x is its zero value: a required
+// member left out.
+func (x *PrepayAmount) isZero() bool {
+	return x.Total == 0 && x.Currency == nil
+}
+
+// Validate checks x against the spec's constraints and reports every violation
+// in an *apiv3.ValidationError.
+func (x *PrepayDetail) Validate() error {
+	v := apiv3.Validator{In: "body"}
+	x.validate(&v)
+	return v.Err()
+}
+
+// validate adds x's violations to v.
+func (x *PrepayDetail) validate(v *apiv3.Validator) {
+	if x.CostPrice != nil {
+		if *x.CostPrice < 0 {
+			v.Add("cost_price", "minimum", "must be at least 0")
+		}
+	}
+	if x.InvoiceID != nil {
+		if n := apiv3.RuneCount(*x.InvoiceID); n < 1 {
+			v.Add("invoice_id", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("invoice_id", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(*x.InvoiceID) {
+			v.Add("invoice_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if len(x.GoodsDetail) < 1 {
+		v.Add("goods_detail", "minItems", "must have at least 1 item")
+	}
+	v.Enter("goods_detail")
+	for i := range x.GoodsDetail {
+		v.EnterIndex(i)
+		x.GoodsDetail[i].validate(v)
+		v.Leave()
+	}
+	v.Leave()
+}
+
+// Validate checks x against the spec's constraints and reports every violation
+// in an *apiv3.ValidationError.
+func (x *PrepayGoodsDetail) Validate() error {
+	v := apiv3.Validator{In: "body"}
+	x.validate(&v)
+	return v.Err()
+}
+
+// validate adds x's violations to v.
+func (x *PrepayGoodsDetail) validate(v *apiv3.Validator) {
+	if x.MerchantGoodsID == "" {
+		v.Add("merchant_goods_id", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.MerchantGoodsID); n < 1 {
+			v.Add("merchant_goods_id", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("merchant_goods_id", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(x.MerchantGoodsID) {
+			v.Add("merchant_goods_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.WechatpayGoodsID != nil {
+		if n := apiv3.RuneCount(*x.WechatpayGoodsID); n < 1 {
+			v.Add("wechatpay_goods_id", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("wechatpay_goods_id", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(*x.WechatpayGoodsID) {
+			v.Add("wechatpay_goods_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.GoodsName != nil {
+		if n := apiv3.RuneCount(*x.GoodsName); n < 1 {
+			v.Add("goods_name", "minLength", "must be 1 to 256 characters")
+		} else if n > 256 {
+			v.Add("goods_name", "maxLength", "must be 1 to 256 characters")
+		}
+		if apiv3.HasFourByteRune(*x.GoodsName) {
+			v.Add("goods_name", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.Quantity < 1 {
+		v.Add("quantity", "minimum", "must be at least 1")
+	}
+	if x.UnitPrice < 0 {
+		v.Add("unit_price", "minimum", "must be at least 0")
+	}
+}
+
+// Validate checks x against the spec's constraints and reports every violation
+// in an *apiv3.ValidationError.
+func (x *PrepayPayer) Validate() error {
+	v := apiv3.Validator{In: "body"}
+	x.validate(&v)
+	return v.Err()
+}
+
+// validate adds x's violations to v.
+func (x *PrepayPayer) validate(v *apiv3.Validator) {
+	if x.OpenID == "" {
+		v.Add("openid", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.OpenID); n < 1 {
+			v.Add("openid", "minLength", "must be 1 to 128 characters")
+		} else if n > 128 {
+			v.Add("openid", "maxLength", "must be 1 to 128 characters")
+		}
+		if apiv3.HasFourByteRune(x.OpenID) {
+			v.Add("openid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+}
+
+// isZero reports whether every field of x is its zero value: a required
+// member left out.
+func (x *PrepayPayer) isZero() bool {
+	return x.OpenID == ""
+}
+
+// Validate checks x against the spec's constraints and reports every violation
+// in an *apiv3.ValidationError.
+func (x *PrepaySceneInfo) Validate() error {
+	v := apiv3.Validator{In: "body"}
+	x.validate(&v)
+	return v.Err()
+}
+
+// validate adds x's violations to v.
+func (x *PrepaySceneInfo) validate(v *apiv3.Validator) {
+	if x.PayerClientIP == "" {
+		v.Add("payer_client_ip", "required", "is required")
+	} else {
+		if n := apiv3.RuneCount(x.PayerClientIP); n < 1 {
+			v.Add("payer_client_ip", "minLength", "must be 1 to 45 characters")
+		} else if n > 45 {
+			v.Add("payer_client_ip", "maxLength", "must be 1 to 45 characters")
+		}
+		if apiv3.HasFourByteRune(x.PayerClientIP) {
+			v.Add("payer_client_ip", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.DeviceID != nil {
+		if n := apiv3.RuneCount(*x.DeviceID); n < 1 {
+			v.Add("device_id", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("device_id", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(*x.DeviceID) {
+			v.Add("device_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.StoreInfo != nil {
+		v.Enter("store_info")
+		x.StoreInfo.validate(v)
+		v.Leave()
+	}
+}
+
+// Validate checks x against the spec's constraints and reports every violation
+// in an *apiv3.ValidationError.
 func (x *RefundFrom) Validate() error {
 	v := apiv3.Validator{In: "body"}
 	x.validate(&v)
@@ -509,6 +1346,69 @@ func (x *RewardUsageRecord) validate(v *apiv3.Validator) {
 		}
 		if apiv3.HasFourByteRune(*x.Remark) {
 			v.Add("remark", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+}
+
+// Validate checks x against the spec's constraints and reports every violation
+// in an *apiv3.ValidationError.
+func (x *SettleInfo) Validate() error {
+	v := apiv3.Validator{In: "body"}
+	x.validate(&v)
+	return v.Err()
+}
+
+// validate adds x's violations to v.
+func (x *SettleInfo) validate(v *apiv3.Validator) {}
+
+// Validate checks x against the spec's constraints and reports every violation
+// in an *apiv3.ValidationError.
+func (x *StoreInfo) Validate() error {
+	v := apiv3.Validator{In: "body"}
+	x.validate(&v)
+	return v.Err()
+}
+
+// validate adds x's violations to v.
+func (x *StoreInfo) validate(v *apiv3.Validator) {
+	if x.ID != nil {
+		if n := apiv3.RuneCount(*x.ID); n < 1 {
+			v.Add("id", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("id", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(*x.ID) {
+			v.Add("id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.Name != nil {
+		if n := apiv3.RuneCount(*x.Name); n < 1 {
+			v.Add("name", "minLength", "must be 1 to 256 characters")
+		} else if n > 256 {
+			v.Add("name", "maxLength", "must be 1 to 256 characters")
+		}
+		if apiv3.HasFourByteRune(*x.Name) {
+			v.Add("name", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.AreaCode != nil {
+		if n := apiv3.RuneCount(*x.AreaCode); n < 1 {
+			v.Add("area_code", "minLength", "must be 1 to 32 characters")
+		} else if n > 32 {
+			v.Add("area_code", "maxLength", "must be 1 to 32 characters")
+		}
+		if apiv3.HasFourByteRune(*x.AreaCode) {
+			v.Add("area_code", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+		}
+	}
+	if x.Address != nil {
+		if n := apiv3.RuneCount(*x.Address); n < 1 {
+			v.Add("address", "minLength", "must be 1 to 512 characters")
+		} else if n > 512 {
+			v.Add("address", "maxLength", "must be 1 to 512 characters")
+		}
+		if apiv3.HasFourByteRune(*x.Address) {
+			v.Add("address", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
 		}
 	}
 }
