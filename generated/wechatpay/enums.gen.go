@@ -452,6 +452,37 @@ func (RefundPromotionDetailType) Values() []RefundPromotionDetailType {
 	return []RefundPromotionDetailType{RefundPromotionDetailTypeCoupon, RefundPromotionDetailTypeDiscount}
 }
 
+// RefundResourceRefundStatus 退款状态 (refund status); the event type says the same.
+//
+//   - `SUCCESS`: 退款成功 (refunded: REFUND.SUCCESS).
+//   - `CLOSED`: 退款关闭 (closed: REFUND.CLOSED).
+//   - `ABNORMAL`: 退款异常 (could not be credited: REFUND.ABNORMAL).
+type RefundResourceRefundStatus string
+
+// Values of RefundResourceRefundStatus.
+const (
+	// RefundResourceRefundStatusSuccess 退款成功 (refunded: REFUND.SUCCESS).
+	RefundResourceRefundStatusSuccess RefundResourceRefundStatus = "SUCCESS"
+	// RefundResourceRefundStatusClosed 退款关闭 (closed: REFUND.CLOSED).
+	RefundResourceRefundStatusClosed RefundResourceRefundStatus = "CLOSED"
+	// RefundResourceRefundStatusAbnormal 退款异常 (could not be credited: REFUND.ABNORMAL).
+	RefundResourceRefundStatusAbnormal RefundResourceRefundStatus = "ABNORMAL"
+)
+
+// Valid reports whether x is one of the values the spec lists.
+func (x RefundResourceRefundStatus) Valid() bool {
+	switch x {
+	case RefundResourceRefundStatusSuccess, RefundResourceRefundStatusClosed, RefundResourceRefundStatusAbnormal:
+		return true
+	}
+	return false
+}
+
+// Values returns the values the spec lists, in its order.
+func (RefundResourceRefundStatus) Values() []RefundResourceRefundStatus {
+	return []RefundResourceRefundStatus{RefundResourceRefundStatusSuccess, RefundResourceRefundStatusClosed, RefundResourceRefundStatusAbnormal}
+}
+
 // RefundStatus 退款状态 (refund status); usually `PROCESSING` right after the call.
 //
 //   - `SUCCESS`: 退款成功 (refunded).

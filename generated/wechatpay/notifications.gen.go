@@ -16,6 +16,12 @@ import (
 const (
 	// EventTypeAgreementEnded is the event type of agreementEnded: 守约状态变化通知 (keep-agreement state changed).
 	EventTypeAgreementEnded = "DISCOUNT_CARD.AGREEMENT_ENDED"
+	// EventTypeRefundAbnormal is the event type of refundAbnormal: 退款异常通知 (the refund could not be paid out).
+	EventTypeRefundAbnormal = "REFUND.ABNORMAL"
+	// EventTypeRefundClosed is the event type of refundClosed: 退款关闭通知 (the refund was closed).
+	EventTypeRefundClosed = "REFUND.CLOSED"
+	// EventTypeRefundSuccess is the event type of refundSuccess: 退款成功通知 (the refund was paid out).
+	EventTypeRefundSuccess = "REFUND.SUCCESS"
 	// EventTypeTransactionSuccess is the event type of transactionSuccess: 支付成功通知 (the user paid).
 	EventTypeTransactionSuccess = "TRANSACTION.SUCCESS"
 	// EventTypeUserAccepted is the event type of userAccepted: 用户领卡通知 (user claimed the card).
@@ -29,6 +35,12 @@ const (
 type NotificationHandlers struct {
 	// OnAgreementEnded handles DISCOUNT_CARD.AGREEMENT_ENDED, 守约状态变化通知 (keep-agreement state changed); the resource decrypts to a AgreementEndedResource.
 	OnAgreementEnded func(ctx context.Context, n *apiv3.Notification, r *AgreementEndedResource) error
+	// OnRefundAbnormal handles REFUND.ABNORMAL, 退款异常通知 (the refund could not be paid out); the resource decrypts to a RefundResource.
+	OnRefundAbnormal func(ctx context.Context, n *apiv3.Notification, r *RefundResource) error
+	// OnRefundClosed handles REFUND.CLOSED, 退款关闭通知 (the refund was closed); the resource decrypts to a RefundResource.
+	OnRefundClosed func(ctx context.Context, n *apiv3.Notification, r *RefundResource) error
+	// OnRefundSuccess handles REFUND.SUCCESS, 退款成功通知 (the refund was paid out); the resource decrypts to a RefundResource.
+	OnRefundSuccess func(ctx context.Context, n *apiv3.Notification, r *RefundResource) error
 	// OnTransactionSuccess handles TRANSACTION.SUCCESS, 支付成功通知 (the user paid); the resource decrypts to a Transaction.
 	OnTransactionSuccess func(ctx context.Context, n *apiv3.Notification, r *Transaction) error
 	// OnUserAccepted handles DISCOUNT_CARD.USER_ACCEPTED, 用户领卡通知 (user claimed the card); the resource decrypts to a UserAcceptedResource.
@@ -52,6 +64,30 @@ func (h *NotificationHandlers) Dispatch(ctx context.Context, n *apiv3.Notificati
 				return fmt.Errorf("wechatpay: decode DISCOUNT_CARD.AGREEMENT_ENDED resource: %w", err)
 			}
 			return h.OnAgreementEnded(ctx, n, &r)
+		}
+	case EventTypeRefundAbnormal:
+		if h.OnRefundAbnormal != nil {
+			var r RefundResource
+			if err := json.Unmarshal(n.Plaintext, &r); err != nil {
+				return fmt.Errorf("wechatpay: decode REFUND.ABNORMAL resource: %w", err)
+			}
+			return h.OnRefundAbnormal(ctx, n, &r)
+		}
+	case EventTypeRefundClosed:
+		if h.OnRefundClosed != nil {
+			var r RefundResource
+			if err := json.Unmarshal(n.Plaintext, &r); err != nil {
+				return fmt.Errorf("wechatpay: decode REFUND.CLOSED resource: %w", err)
+			}
+			return h.OnRefundClosed(ctx, n, &r)
+		}
+	case EventTypeRefundSuccess:
+		if h.OnRefundSuccess != nil {
+			var r RefundResource
+			if err := json.Unmarshal(n.Plaintext, &r); err != nil {
+				return fmt.Errorf("wechatpay: decode REFUND.SUCCESS resource: %w", err)
+			}
+			return h.OnRefundSuccess(ctx, n, &r)
 		}
 	case EventTypeTransactionSuccess:
 		if h.OnTransactionSuccess != nil {

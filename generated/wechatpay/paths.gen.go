@@ -217,3 +217,27 @@ func pathCloseOrder(outTradeNo string) (string, error) {
 
 // PathCreateRefund is the path template of createRefund (POST /v3/refund/domestic/refunds).
 const PathCreateRefund = "/v3/refund/domestic/refunds"
+
+// PathQueryRefundByOutRefundNo is the path template of queryRefundByOutRefundNo (GET /v3/refund/domestic/refunds/{out_refund_no}).
+const PathQueryRefundByOutRefundNo = "/v3/refund/domestic/refunds/{out_refund_no}"
+
+// pathQueryRefundByOutRefundNo validates the path parameters of queryRefundByOutRefundNo (GET /v3/refund/domestic/refunds/{out_refund_no}) and builds its path.
+func pathQueryRefundByOutRefundNo(outRefundNo string) (string, error) {
+	v := apiv3.Validator{In: "path"}
+	v.CheckPathParam("out_refund_no", outRefundNo)
+	if n := apiv3.RuneCount(outRefundNo); n < 1 {
+		v.Add("out_refund_no", "minLength", "must be 1 to 64 characters")
+	} else if n > 64 {
+		v.Add("out_refund_no", "maxLength", "must be 1 to 64 characters")
+	}
+	if !patternCreateRefundRequestOutRefundNo.MatchString(outRefundNo) {
+		v.Add("out_refund_no", "pattern", "must match ^[0-9A-Za-z_\\-|*@]{1,64}$")
+	}
+	if apiv3.HasFourByteRune(outRefundNo) {
+		v.Add("out_refund_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
+	}
+	if err := v.Err(); err != nil {
+		return "", err
+	}
+	return "/v3/refund/domestic/refunds/" + apiv3.EscapePathParam(outRefundNo), nil
+}

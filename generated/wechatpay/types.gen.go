@@ -776,6 +776,45 @@ type RefundPromotionDetail struct {
 	GoodsDetail []RefundGoodsDetail `json:"goods_detail,omitempty"`
 }
 
+// RefundResource 退款结果通知 (REFUND.SUCCESS, REFUND.ABNORMAL and REFUND.CLOSED payload, the decrypted
+// `resource`): the refund's final state.
+type RefundResource struct {
+	// MchID 直连商户号 (direct merchant number).
+	MchID string `json:"mchid"`
+	// OutTradeNo 商户订单号 (merchant order number of the refunded order).
+	OutTradeNo string `json:"out_trade_no"`
+	// TransactionID 微信支付订单号 (WeChat Pay order number of the refunded order).
+	TransactionID string `json:"transaction_id"`
+	// OutRefundNo 商户退款单号 (merchant refund number) of the refund request.
+	OutRefundNo string `json:"out_refund_no"`
+	// RefundID 微信支付退款号 (WeChat Pay refund number).
+	RefundID string `json:"refund_id"`
+	// RefundStatus 退款状态 (refund status); the event type says the same.
+	//
+	//   - `SUCCESS`: 退款成功 (refunded: REFUND.SUCCESS).
+	//   - `CLOSED`: 退款关闭 (closed: REFUND.CLOSED).
+	//   - `ABNORMAL`: 退款异常 (could not be credited: REFUND.ABNORMAL).
+	RefundStatus RefundResourceRefundStatus `json:"refund_status"`
+	// SuccessTime 退款成功时间 (refund success time); only when `refund_status` is `SUCCESS`.
+	SuccessTime *apiv3.Time `json:"success_time,omitempty"`
+	// UserReceivedAccount 退款入账账户 (account credited), e.g. `招商银行信用卡0403`, `支付用户零钱`.
+	UserReceivedAccount string `json:"user_received_account"`
+	// Amount 金额信息 (amounts).
+	Amount RefundResourceAmount `json:"amount"`
+}
+
+// RefundResourceAmount 金额信息 (amounts).
+type RefundResourceAmount struct {
+	// Total 订单金额 (order total), 分.
+	Total int64 `json:"total"`
+	// Refund 退款金额 (refund amount), 分.
+	Refund int64 `json:"refund"`
+	// PayerTotal 用户支付金额 (cash the user paid), 分.
+	PayerTotal int64 `json:"payer_total"`
+	// PayerRefund 用户退款金额 (refund to the user, coupons excluded), 分.
+	PayerRefund int64 `json:"payer_refund"`
+}
+
 // Reward 优惠 (a reward of the card).
 type Reward struct {
 	// RewardID 优惠ID (reward ID), assigned by the platform; store it for addUserRecords.
