@@ -85,8 +85,9 @@ func (c *credentials) signDigest(digest []byte) (string, error) {
 
 // Sign signs message with the merchant private key (RSASSA-PKCS1-v1_5,
 // SHA-256) and returns it in Base64: the paySign of JSAPI, APP and
-// mini-program payment invocations, whose message the caller builds
-// ("appid\ntimestamp\nnonce\npackage\n").
+// mini-program payment invocations ("appid\ntimestamp\nnonce\npackage\n"),
+// which JSAPIPayParams and AppPayParams build with the parameters around
+// them.
 func (c *Client) Sign(message []byte) (string, error) {
 	sum := sha256.Sum256(message)
 	return c.creds.signDigest(sum[:])
