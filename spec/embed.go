@@ -1,10 +1,12 @@
-// Package spec holds the hand-written OpenAPI 3.0 documents of the WeChat Pay APIv3 endpoints that
-// wxpaygen generates a client for: discount-card.yaml (微信先享卡, the six operations and their
-// three notifications) and certificates.yaml (下载平台证书).
+// Package spec holds the hand-written OpenAPI 3.0 documents that the bundled client is generated
+// from: every top-level *.yaml file of this folder, each a complete document for one product. They
+// are discount-card.yaml (微信先享卡: six operations and three notifications), certificates.yaml
+// (下载平台证书), and the endpoints added the way README.md's "Extending the spec" shows:
+// bill.yaml (交易账单), media.yaml (图片上传), pay-transactions.yaml (查询订单) and refund.yaml
+// (申请退款); a file added the same way needs no change here.
 //
-// Every top-level *.yaml file is a complete document; the generator merges their paths. The files
-// are embedded so that the generator's tests and the local sandbox validate against the very same
-// bytes.
+// The generator merges the documents' paths. FS embeds them all, so that the generator's tests,
+// the local sandbox and the wxpay command validate against the very same bytes.
 package spec
 
 import "embed"
