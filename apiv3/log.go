@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/url"
 	"strconv"
 	"time"
 )
@@ -76,9 +77,18 @@ func (c *Client) logAttempt(ctx context.Context, p *prepared, a *attemptOutcome)
 		attrs = append(attrs, slog.String("retry", retryReason(a)), slog.Duration("wait", a.wait))
 	}
 	if a.err != nil {
-		attrs = append(attrs, slog.String("error", a.err.Error()))
+		attrs = append(attrs, slog.String("error", errorText(a.err)))
 	}
 	l.LogAttrs(ctx, slog.LevelDebug, "apiv3: attempt", attrs...)
+}
+
+// errorText is err for the log. A transport error of net/http quotes the
+// URL, whose path holds the path values: only its cause is logged.
+func errorText(err error) string {
+	if ue, ok := err.(*url.Error); ok {
+		return ue.Op + ": " + ue.Err.Error()
+	}
+	return err.Error()
 }
 
 // retryReason says why a is tried again.

@@ -89,7 +89,7 @@ func TestLoggerConnectionErrorAndFinalFailure(t *testing.T) {
 		w.WriteHeader(http.StatusNotFound)
 		io.WriteString(w, `{"code":"RESOURCE_NOT_EXISTS","message":"no"}`)
 	}, fastRetry, WithLogger(logger))
-	_, err := c.Do(context.Background(), &Request{Method: "GET", Path: "/v3/x"}, nil)
+	_, err := c.Do(context.Background(), &Request{Method: "GET", Template: "/v3/x/{id}", Path: "/v3/x/private-value"}, nil)
 	if !IsCode(err, "RESOURCE_NOT_EXISTS") {
 		t.Fatalf("err = %v", err)
 	}
@@ -102,6 +102,9 @@ func TestLoggerConnectionErrorAndFinalFailure(t *testing.T) {
 	}
 	if recs[1]["retry"] != nil || recs[1]["status"] != float64(404) || !strings.Contains(recs[1]["error"].(string), "RESOURCE_NOT_EXISTS") {
 		t.Errorf("final 404 logged as %v", recs[1])
+	}
+	if strings.Contains(buf.String(), "private-value") {
+		t.Errorf("the log shows a path value:\n%s", buf.Bytes())
 	}
 	if _, ok := recs[1]["operation"]; ok {
 		t.Errorf("a request without OperationID logs an operation: %v", recs[1])
