@@ -404,5 +404,5 @@ func (c *Client) FetchCertificates(ctx context.Context) (*Response, error) {
 // A store serves one client. Refresh reports ErrNoPlatformCertificates for
 // merchants that have none: they must use public-key mode.
 func WithCertificateStore(store *CertificateStore) Option {
-	return func(s *settings) { s.certStore = store }
+	return optionFunc(func(s *settings) { s.certStore = store })
 }

@@ -25,9 +25,10 @@ const (
 type Client struct {
 	creds      *credentials
 	settings   settings
-	base       host // Config.BaseURL
-	backup     host // Config.BackupBaseURL; base again when there is no backup
-	httpClient *http.Client
+	base       host         // Config.BaseURL
+	backup     host         // Config.BackupBaseURL; base again when there is no backup
+	httpClient *http.Client // with the middleware, if any
+	calls      callSettings // the CallOptions given to NewClient
 
 	auth      authority // c.creds in production; tests may replace it
 	userAgent string
@@ -74,7 +75,13 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	s := defaultSettings()
 	for _, o := range opts {
 		if o != nil {
-			o(&s)
+			o.applyOption(&s)
+		}
+	}
+	calls := clientCallOptions(&s)
+	for _, h := range calls.header {
+		if strings.EqualFold(h.key, "Authorization") {
+			return nil, errors.New("apiv3: WithHeader must not set Authorization: the runtime signs every request")
 		}
 	}
 	if s.maxSkew <= 0 {
@@ -114,10 +121,16 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		base:       baseHost,
 		backup:     backupHost,
 		httpClient: s.httpClient,
+		calls:      calls,
 		userAgent:  userAgent(s.userAgent),
 	}
 	if c.httpClient == nil {
 		c.httpClient = defaultHTTPClient()
+	}
+	if len(s.middleware) > 0 {
+		if c.httpClient, err = wrapTransport(c.httpClient, s.middleware); err != nil {
+			return nil, err
+		}
 	}
 	// The credentials get a pointer to the client's own settings, so that
 	// whatever they default (the nonce source) is what the client keeps.

@@ -35,4 +35,11 @@
 //     within the context's deadline), failing over to the backup host on
 //     connection errors; every attempt is signed afresh (WithRetry,
 //     WithoutRetry). A plain POST is never resent.
+//
+// Per call, CallOptions change one call (WithRetry, WithTimeout, WithHeader,
+// SkipValidation); given to NewClient they apply to every call. WithLogger
+// logs each attempt at Debug (nothing secret, no cost when the level is
+// off); WithMiddleware wraps the transport of each attempt, whose request
+// context tells which operation it belongs to (OperationFrom), for tracing
+// and metrics.
 package apiv3

@@ -11,10 +11,10 @@ import (
 	"github.com/wxpaygen/wxpaygen/internal/testkeys"
 )
 
-// exampleClient is a client with the test keys whose clock and nonce are
+// pinnedClient is a client with the test keys whose clock and nonce are
 // pinned, so that the examples print the same signature every run. A real
 // client leaves WithClock and WithNonceSource alone.
-func exampleClient() *apiv3.Client {
+func pinnedClient() *apiv3.Client {
 	c, err := apiv3.NewClient(apiv3.Config{
 		MchID:                  testkeys.MchID,
 		MerchantCertificatePEM: testkeys.MerchantCertPEM,
@@ -35,7 +35,7 @@ func exampleClient() *apiv3.Client {
 // package) answered a prepay_id; the page inside WeChat, or the mini
 // program, needs it signed.
 func ExampleClient_JSAPIPayParams() {
-	c := exampleClient() // in a generated client: client.Runtime()
+	c := pinnedClient() // in a generated client: client.Runtime()
 	params, err := c.JSAPIPayParams("wxd678efh567hg6787", "wx201410272009395522657a690389285100")
 	if err != nil {
 		log.Fatal(err)
@@ -58,7 +58,7 @@ func ExampleClient_JSAPIPayParams() {
 // An App prepay (client.V3.Pay.Transactions.App.Post) answered a prepay_id;
 // the app fills the OpenSDK's PayReq with these fields.
 func ExampleClient_AppPayParams() {
-	c := exampleClient()
+	c := pinnedClient()
 	params, err := c.AppPayParams("wxd678efh567hg6787", "wx201410272009395522657a690389285100")
 	if err != nil {
 		log.Fatal(err)

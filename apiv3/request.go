@@ -20,11 +20,14 @@ import (
 // Request describes one operation call. Generated code fills it; Client.Do
 // signs it, sends it and reads the answer.
 type Request struct {
-	Method   string      // "GET", "POST", ...
-	Template string      // path template, e.g. "/v3/discount-card/cards/{out_card_code}"
-	Path     string      // the escaped path, already validated (built by generated code)
-	Query    string      // already-encoded query string without '?', "" for none
-	Header   http.Header // header parameters, may be nil
+	// OperationID is the spec's operationId ("getCard"), for the logger
+	// (WithLogger) and middleware (OperationFrom); "" when there is none.
+	OperationID string
+	Method      string      // "GET", "POST", ...
+	Template    string      // path template, e.g. "/v3/discount-card/cards/{out_card_code}"
+	Path        string      // the escaped path, already validated (built by generated code)
+	Query       string      // already-encoded query string without '?', "" for none
+	Header      http.Header // header parameters, may be nil
 	// Body is nil for no body; otherwise it is encoded as JSON. If it
 	// implements interface{ Validate() error } it is validated first unless
 	// the call has SkipValidation(). A nil pointer is refused.
@@ -89,7 +92,7 @@ const (
 // 202, 429 and 5xx answers, failing over to the backup host after a
 // connection error; see RetryPolicy. Each attempt is signed afresh.
 func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...CallOption) (*Response, error) {
-	cs := applyCallOptions(opts)
+	cs := c.callOptions(opts)
 	if cs.timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, cs.timeout)
@@ -119,7 +122,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...CallOption
 // does not apply; bound the context instead. The response to it is not
 // verified by the runtime.
 func (c *Client) NewRequest(ctx context.Context, r *Request, opts ...CallOption) (*http.Request, error) {
-	cs := applyCallOptions(opts)
+	cs := c.callOptions(opts)
 	p, err := c.prepare(r, &cs)
 	if err != nil {
 		return nil, err

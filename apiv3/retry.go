@@ -75,16 +75,24 @@ type RetryPolicy struct {
 	MaxDelay time.Duration
 }
 
-// WithRetry sets the retry policy of the client; see RetryPolicy for what
-// is retried. Zero fields take their defaults and negative ones make
-// NewClient fail.
-func WithRetry(p RetryPolicy) Option {
-	return func(s *settings) { s.retry = p }
+// WithRetry sets the retry policy; see RetryPolicy for what is retried.
+// Given to NewClient it is the client's policy: zero fields take their
+// defaults and negative ones make NewClient fail. Given to a call (it is a
+// CallOption too) it replaces the client's policy for that call only: zero
+// fields keep the client's values (a MaxDelay left zero is at least
+// BaseDelay), and a negative one fails the call before anything is sent.
+//
+//	// At most 5 attempts for this query, whatever the client's policy.
+//	order, _, err := client.V3.Pay.Transactions.OutTradeNo.OutTradeNo(no).Get(ctx, params,
+//		apiv3.WithRetry(apiv3.RetryPolicy{MaxAttempts: 5}))
+func WithRetry(p RetryPolicy) CallOption {
+	return func(c *callSettings) { c.retry, c.hasRetry = p, true }
 }
 
-// WithoutRetry sends every request exactly once. A 202 answer to a
-// repeatable request is still an error (see RetryPolicy).
-func WithoutRetry() Option {
+// WithoutRetry sends every request exactly once: every request of the
+// client given to NewClient, the one call given to a call. A 202 answer to
+// a repeatable request is still an error (see RetryPolicy).
+func WithoutRetry() CallOption {
 	return WithRetry(RetryPolicy{MaxAttempts: 1})
 }
 
@@ -106,6 +114,36 @@ func (p RetryPolicy) withDefaults() (RetryPolicy, error) {
 		p.MaxDelay = max(DefaultRetryMaxDelay, p.BaseDelay)
 	}
 	return p, nil
+}
+
+// over is the policy of a call whose WithRetry is p on a client whose
+// policy is client: p's zero fields keep the client's values, except that a
+// MaxDelay left zero is at least p's BaseDelay.
+func (p RetryPolicy) over(client RetryPolicy) (RetryPolicy, error) {
+	if p.MaxAttempts < 0 || p.BaseDelay < 0 || p.MaxDelay < 0 {
+		return p, fmt.Errorf("apiv3: WithRetry(%+v): attempts and delays must not be negative", p)
+	}
+	if p.BaseDelay > 0 && p.MaxDelay > 0 && p.MaxDelay < p.BaseDelay {
+		return p, fmt.Errorf("apiv3: WithRetry(%+v): MaxDelay is shorter than BaseDelay", p)
+	}
+	if p.MaxAttempts == 0 {
+		p.MaxAttempts = client.MaxAttempts
+	}
+	if p.MaxDelay == 0 {
+		p.MaxDelay = max(client.MaxDelay, p.BaseDelay)
+	}
+	if p.BaseDelay == 0 {
+		p.BaseDelay = min(client.BaseDelay, p.MaxDelay)
+	}
+	return p, nil
+}
+
+// retryPolicy is the policy of a call with settings cs.
+func (c *Client) retryPolicy(cs *callSettings) (RetryPolicy, error) {
+	if !cs.hasRetry {
+		return c.settings.retry, nil
+	}
+	return cs.retry.over(c.settings.retry)
 }
 
 // backoff is the wait before retry number n (1 for the second attempt):
@@ -216,9 +254,12 @@ func retryableStatus(status int) bool {
 // sendWithRetry sends p, repeating it as the retry policy and p allow. It
 // returns the response and error of the last attempt, the error wrapped in
 // a *RetryError when more than one attempt was made or retrying stopped
-// early.
+// early. Each attempt is logged (WithLogger) once its fate is known.
 func (c *Client) sendWithRetry(ctx context.Context, p *prepared, cs *callSettings) (*Response, error) {
-	pol := c.settings.retry
+	pol, err := c.retryPolicy(cs)
+	if err != nil {
+		return nil, err
+	}
 	repeatable := p.repeatable()
 	maxAttempts := 1
 	if repeatable {
@@ -227,48 +268,67 @@ func (c *Client) sendWithRetry(ctx context.Context, p *prepared, cs *callSetting
 	hosts := [2]host{c.base, c.backup}
 	at := 0
 	for attempt := 1; ; attempt++ {
-		res, connErr, err := c.attempt(ctx, hosts[at], p, cs)
+		start := time.Now()
+		res, connErr, err := c.attempt(ctx, hosts[at], p, cs, attempt)
 		if err == nil && repeatable && res.StatusCode == http.StatusAccepted {
 			err = newAPIError(res, !c.settings.skipVerify && !p.r.UnsignedResponse)
 		}
+		a := attemptOutcome{host: hosts[at], attempt: attempt, start: start, res: res, connErr: connErr, err: err}
 		if err == nil {
+			c.logAttempt(ctx, p, &a)
 			return res, nil
 		}
-		giveUp := func(cause error) error {
-			if attempt == 1 && cause == nil {
-				return err
+		wait, retry, cause := pol.decide(ctx, &a, repeatable && attempt < maxAttempts)
+		a.retry, a.wait = retry, wait
+		c.logAttempt(ctx, p, &a)
+		if retry {
+			if cause = sleep(ctx, wait); cause == nil {
+				if connErr {
+					at = 1 - at
+				}
+				continue
 			}
-			return &RetryError{Op: p.method + " " + p.name(), Attempts: attempt, Err: err, Cause: cause}
 		}
-		if ctxErr := ctx.Err(); ctxErr != nil {
-			return res, giveUp(ctxErr)
+		if attempt == 1 && cause == nil {
+			return res, err
 		}
-		var apiErr *APIError
-		retryable := connErr || (errors.As(err, &apiErr) && retryableStatus(apiErr.StatusCode))
-		if !repeatable || !retryable || attempt >= maxAttempts {
-			return res, giveUp(nil)
-		}
-		wait := pol.backoff(attempt, rand.Int64N)
-		if ra, ok := retryAfter(res, time.Now()); ok {
-			wait = min(ra, pol.MaxDelay)
-		}
-		if deadline, ok := ctx.Deadline(); ok && !time.Now().Add(wait).Before(deadline) {
-			return res, giveUp(errNoTimeToRetry{wait: wait, next: attempt + 1})
-		}
-		if err := sleep(ctx, wait); err != nil {
-			return res, giveUp(err)
-		}
-		if connErr {
-			at = 1 - at
-		}
+		return res, &RetryError{Op: p.method + " " + p.name(), Attempts: attempt, Err: err, Cause: cause}
 	}
 }
 
+// decide says whether the failed attempt a is tried again (more: the
+// request is repeatable and has attempts left) and after which wait. When
+// it is not, cause is why the call stopped before its last attempt (the
+// context ended, or its deadline comes before the end of the wait), or nil
+// when the error is final or the attempts are used up.
+func (pol RetryPolicy) decide(ctx context.Context, a *attemptOutcome, more bool) (wait time.Duration, retry bool, cause error) {
+	if err := ctx.Err(); err != nil {
+		return 0, false, err
+	}
+	var apiErr *APIError
+	if !more || !(a.connErr || (errors.As(a.err, &apiErr) && retryableStatus(apiErr.StatusCode))) {
+		return 0, false, nil
+	}
+	wait = pol.backoff(a.attempt, rand.Int64N)
+	if ra, ok := retryAfter(a.res, time.Now()); ok {
+		wait = min(ra, pol.MaxDelay)
+	}
+	if deadline, ok := ctx.Deadline(); ok && !time.Now().Add(wait).Before(deadline) {
+		return 0, false, errNoTimeToRetry{wait: wait, next: a.attempt + 1}
+	}
+	return wait, true, nil
+}
+
 // attempt sends p once to h. connErr reports that no complete response
-// arrived.
-func (c *Client) attempt(ctx context.Context, h host, p *prepared, cs *callSettings) (res *Response, connErr bool, err error) {
+// arrived. With middleware, the request's context carries the operation
+// (OperationFrom); without, nothing is added, so that a call pays nothing
+// for a feature it does not use.
+func (c *Client) attempt(ctx context.Context, h host, p *prepared, cs *callSettings, n int) (res *Response, connErr bool, err error) {
 	pa := *p
 	pa.target = h.rawPath + p.pathQuery
+	if len(c.settings.middleware) > 0 {
+		ctx = withOperation(ctx, &Operation{ID: p.r.OperationID, Method: p.method, Template: p.name(), Attempt: n})
+	}
 	return c.send(ctx, h, &pa, cs)
 }
 

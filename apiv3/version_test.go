@@ -6,7 +6,7 @@ import (
 )
 
 func TestVersion(t *testing.T) {
-	if !SupportPackageIsVersion1 || !SupportPackageIsVersion2 || !SupportPackageIsVersion3 {
+	if !SupportPackageIsVersion1 || !SupportPackageIsVersion2 || !SupportPackageIsVersion3 || !SupportPackageIsVersion4 {
 		t.Error("every SupportPackageIsVersion constant must stay true")
 	}
 	if !regexp.MustCompile(`^\d+\.\d+\.\d+$`).MatchString(RuntimeVersion) {

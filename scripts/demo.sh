@@ -10,7 +10,8 @@
 #
 # Environment:
 #   DEMO_FAULT  a wxpay-sandbox fault spec to serve with, to watch retries, e.g.
-#               DEMO_FAULT='drop,times=1,op=addUserRecords;500,times=1,op=getCard'
+#               DEMO_FAULT='drop,times=1,op=addUserRecords;500,times=1,op=getCard';
+#               the example then runs with -v, which prints every attempt
 #   GO          the go command (default: go)
 set -euo pipefail
 
@@ -70,7 +71,11 @@ if [[ -z $base_url ]]; then
 fi
 step "sandbox listening on $base_url"
 
-step "examples/discountcard -dir SETUP -base-url $base_url $*"
-"$work/bin/discountcard" -dir "$work/setup" -base-url "$base_url" "$@"
+example_flags=("$@")
+if [[ -n ${DEMO_FAULT:-} && " $* " != *" -v "* ]]; then
+	example_flags+=(-v) # the retries the faults cause show only with -v
+fi
+step "examples/discountcard -dir SETUP -base-url $base_url ${example_flags[*]}"
+"$work/bin/discountcard" -dir "$work/setup" -base-url "$base_url" "${example_flags[@]}"
 
 step "demo passed"

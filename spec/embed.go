@@ -10,9 +10,10 @@
 //   - media.yaml: 图片上传 (image upload, multipart signed over its meta part);
 //   - bill.yaml: 交易账单 (the trade bill and its unsigned download).
 //
-// Every top-level *.yaml file is a complete document; the generator merges their paths. The files
-// are embedded so that the generator's tests and the local sandbox validate against the very same
-// bytes.
+// A file added the way README.md's "Extending the spec" shows needs no change here.
+//
+// The generator merges the documents' paths. FS embeds them all, so that the generator's tests,
+// the local sandbox and the wxpay command validate against the very same bytes.
 package spec
 
 import "embed"

@@ -9,6 +9,7 @@
 //	wxpay-sandbox accept -addr ADDR [-openid OPENID] [-sharer-openid OPENID] OUT_CARD_CODE
 //	wxpay-sandbox end -addr ADDR -state FINISHED|UNFINISHED [-reason DUE_TO_QUIT|EARLY_QUIT] [-pay-amount N] OUT_CARD_CODE
 //	wxpay-sandbox fault -addr ADDR SPEC      ("" clears the faults)
+//	wxpay-sandbox -version
 //
 // init writes keys, certificates, an APIv3 key, a card template and the
 // wxpay.json that apiv3.LoadConfigFile reads. serve prints
@@ -36,6 +37,7 @@ import (
 	"time"
 
 	"github.com/wxpaygen/wxpaygen/internal/sandbox"
+	"github.com/wxpaygen/wxpaygen/internal/version"
 )
 
 func main() {
@@ -51,6 +53,7 @@ const usage = `usage:
   wxpay-sandbox accept -addr ADDR [-openid OPENID] [-sharer-openid OPENID] OUT_CARD_CODE
   wxpay-sandbox end -addr ADDR -state FINISHED|UNFINISHED [-reason DUE_TO_QUIT|EARLY_QUIT] [-pay-amount N] OUT_CARD_CODE
   wxpay-sandbox fault -addr ADDR SPEC
+  wxpay-sandbox -version
 
 fault SPEC: rules separated by ';', each KIND[=DELAY][,times=N][,op=OPERATION_ID]
   KIND: latency=DURATION, 202, 429, 500, drop, drop-after, badsig, stale; "" clears.
@@ -77,6 +80,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdFault(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
+		return 0
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, version.Line("wxpay-sandbox"))
 		return 0
 	default:
 		fmt.Fprintf(stderr, "wxpay-sandbox: unknown command %q\n%s", args[0], usage)

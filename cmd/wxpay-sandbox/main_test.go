@@ -167,3 +167,12 @@ func TestCLI(t *testing.T) {
 		t.Errorf("unknown card: %v", err)
 	}
 }
+
+func TestVersion(t *testing.T) {
+	for _, arg := range []string{"-version", "--version", "version"} {
+		code, stdout, stderr := runCmd(t, arg)
+		if code != 0 || !strings.HasPrefix(stdout, "wxpay-sandbox devel (go") || stderr != "" {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", arg, code, stdout, stderr)
+		}
+	}
+}

@@ -25,6 +25,15 @@ func TestFromTheUsersOwnModule(t *testing.T) {
 		t.Fatalf("generated client.gen.go:\n%.400s", gen)
 	}
 	m.run("vet", "./...")
+	// The package has a doc comment, there as here.
+	if doc := m.run("doc", "./internal/wxpay"); !strings.Contains(doc, "Package wxpay is a typed, signed client of WeChat Pay APIv3") ||
+		!strings.Contains(doc, "docs/README.md") {
+		t.Errorf("go doc ./internal/wxpay:\n%.600s", doc)
+	}
+	// A tool replaced by a clone is a build from a checkout: devel.
+	if v := m.run("tool", "wxpaygen", "-version"); !strings.HasPrefix(v, "wxpaygen devel (go") {
+		t.Errorf("go tool wxpaygen -version printed %q", v)
+	}
 	if out := m.run("run", "."); strings.TrimSpace(out) != "true" {
 		t.Fatalf("program printed %q", out)
 	}

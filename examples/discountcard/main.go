@@ -38,19 +38,29 @@ type options struct {
 
 func main() {
 	var o options
-	flag.StringVar(&o.dir, "dir", "sandbox", "directory written by `wxpay-sandbox init` (wxpay.json, template.json)")
-	flag.StringVar(&o.baseURL, "base-url", os.Getenv("WXPAY_BASE_URL"), "base URL of the sandbox (default $WXPAY_BASE_URL)")
-	flag.StringVar(&o.appID, "appid", "wxd678efh567hg6787", "AppID bound to the merchant")
-	flag.BoolVar(&o.verbose, "v", false, "print every HTTP attempt, retries included")
-	timeout := flag.Duration("timeout", 30*time.Second, "give up after this long")
-	flag.Parse()
+	var timeout time.Duration
+	fs := newFlagSet(&o, &timeout)
+	fs.Parse(os.Args[1:]) // ExitOnError
 
-	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	if err := run(ctx, os.Stdout, o); err != nil {
 		fmt.Fprintln(os.Stderr, "discountcard:", err)
 		os.Exit(1)
 	}
+}
+
+// newFlagSet is the command line. A back-quoted word of a usage string is
+// the name -h shows for the flag's value: "`directory`", not
+// "`wxpay-sandbox init`", which made -h print "-dir wxpay-sandbox init".
+func newFlagSet(o *options, timeout *time.Duration) *flag.FlagSet {
+	fs := flag.NewFlagSet("discountcard", flag.ExitOnError)
+	fs.StringVar(&o.dir, "dir", "sandbox", "`directory` written by wxpay-sandbox init (wxpay.json, template.json)")
+	fs.StringVar(&o.baseURL, "base-url", os.Getenv("WXPAY_BASE_URL"), "base `URL` of the sandbox (default $WXPAY_BASE_URL)")
+	fs.StringVar(&o.appID, "appid", "wxd678efh567hg6787", "`AppID` bound to the merchant")
+	fs.BoolVar(&o.verbose, "v", false, "print every HTTP attempt, retries included")
+	fs.DurationVar(timeout, "timeout", 30*time.Second, "give up after this long")
+	return fs
 }
 
 func run(ctx context.Context, w io.Writer, o options) error {

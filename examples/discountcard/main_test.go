@@ -125,7 +125,9 @@ func TestDemoFails(t *testing.T) {
 	}
 }
 
-// TestDemoScript runs scripts/demo.sh itself: build, init, serve, run, stop.
+// TestDemoScript runs scripts/demo.sh itself: build, init, serve, run, stop,
+// as the README's DEMO_FAULT='...' make demo does: without -v, which the
+// script adds for a fault so that the retries show.
 func TestDemoScript(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds two binaries; skipped with -short")
@@ -144,7 +146,7 @@ func TestDemoScript(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bash, script, "-v")
+	cmd := exec.CommandContext(ctx, bash, script)
 	cmd.Env = append(os.Environ(), "GO="+goCmd, "DEMO_FAULT=500,times=1,op=getCard")
 	if raceEnabled {
 		cmd.Env = append(cmd.Env, "GOFLAGS=-race "+os.Getenv("GOFLAGS"))
@@ -160,4 +162,19 @@ func TestDemoScript(t *testing.T) {
 		}
 	}
 	t.Logf("demo.sh took %v", time.Since(start).Round(time.Millisecond))
+}
+
+// TestHelp: -h names each flag's value, not a phrase of its usage.
+func TestHelp(t *testing.T) {
+	var o options
+	var timeout time.Duration
+	fs := newFlagSet(&o, &timeout)
+	var b strings.Builder
+	fs.SetOutput(&b)
+	fs.PrintDefaults()
+	for _, want := range []string{"-dir directory\n", "directory written by wxpay-sandbox init", "-base-url URL\n", "-appid AppID\n"} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("-h lacks %q:\n%s", want, b.String())
+		}
+	}
 }

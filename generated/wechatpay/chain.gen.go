@@ -79,11 +79,12 @@ func (n V3BillTradebill) newGetRequest(params *V3BillTradebillGetParams) (*apiv3
 		return nil, err
 	}
 	req := &apiv3.Request{
-		Idempotent: true,
-		Method:     http.MethodGet,
-		Path:       path,
-		Query:      query,
-		Template:   PathGetTradeBill,
+		Idempotent:  true,
+		Method:      http.MethodGet,
+		OperationID: "getTradeBill",
+		Path:        path,
+		Query:       query,
+		Template:    PathGetTradeBill,
 	}
 	return req, nil
 }
@@ -149,6 +150,7 @@ func (n V3BilldownloadFile) newGetRequest(params *V3BilldownloadFileGetParams, d
 		Header:           header,
 		Idempotent:       true,
 		Method:           http.MethodGet,
+		OperationID:      "downloadBill",
 		Path:             path,
 		Query:            query,
 		Template:         PathDownloadBill,
@@ -205,11 +207,12 @@ func (n V3Certificates) newGetRequest(params *V3CertificatesGetParams) (*apiv3.R
 		return nil, err
 	}
 	req := &apiv3.Request{
-		Idempotent: true,
-		Method:     http.MethodGet,
-		Path:       path,
-		Query:      query,
-		Template:   PathListCertificates,
+		Idempotent:  true,
+		Method:      http.MethodGet,
+		OperationID: "listCertificates",
+		Path:        path,
+		Query:       query,
+		Template:    PathListCertificates,
 	}
 	return req, nil
 }
@@ -278,10 +281,11 @@ func (n V3DiscountCardCards) newPostRequest(body *PrepareCardRequest) (*apiv3.Re
 		return nil, v.Err()
 	}
 	req := &apiv3.Request{
-		Body:     body,
-		Method:   http.MethodPost,
-		Path:     path,
-		Template: PathPrepareCard,
+		Body:        body,
+		Method:      http.MethodPost,
+		OperationID: "prepareCard",
+		Path:        path,
+		Template:    PathPrepareCard,
 	}
 	return req, nil
 }
@@ -328,10 +332,11 @@ func (n V3DiscountCardCardsOutCardCode) newGetRequest() (*apiv3.Request, error) 
 		return nil, err
 	}
 	req := &apiv3.Request{
-		Idempotent: true,
-		Method:     http.MethodGet,
-		Path:       path,
-		Template:   PathGetCard,
+		Idempotent:  true,
+		Method:      http.MethodGet,
+		OperationID: "getCard",
+		Path:        path,
+		Template:    PathGetCard,
 	}
 	return req, nil
 }
@@ -378,11 +383,12 @@ func (n V3DiscountCardCardsOutCardCodeAddUserRecords) newPostRequest(body *AddUs
 		return nil, v.Err()
 	}
 	req := &apiv3.Request{
-		Body:       body,
-		Idempotent: true,
-		Method:     http.MethodPost,
-		Path:       path,
-		Template:   PathAddUserRecords,
+		Body:        body,
+		Idempotent:  true,
+		Method:      http.MethodPost,
+		OperationID: "addUserRecords",
+		Path:        path,
+		Template:    PathAddUserRecords,
 	}
 	return req, nil
 }
@@ -443,10 +449,11 @@ func (n V3DiscountCardOrdersOutOrderNo) newGetRequest() (*apiv3.Request, error) 
 		return nil, err
 	}
 	req := &apiv3.Request{
-		Idempotent: true,
-		Method:     http.MethodGet,
-		Path:       path,
-		Template:   PathGetOrder,
+		Idempotent:  true,
+		Method:      http.MethodGet,
+		OperationID: "getOrder",
+		Path:        path,
+		Template:    PathGetOrder,
 	}
 	return req, nil
 }
@@ -491,10 +498,11 @@ func (n V3DiscountCardOrdersOutOrderNo) newPatchRequest(body *UpdateOrderRequest
 		return nil, v.Err()
 	}
 	req := &apiv3.Request{
-		Body:     body,
-		Method:   http.MethodPatch,
-		Path:     path,
-		Template: PathUpdateOrder,
+		Body:        body,
+		Method:      http.MethodPatch,
+		OperationID: "updateOrder",
+		Path:        path,
+		Template:    PathUpdateOrder,
 	}
 	return req, nil
 }
@@ -553,10 +561,11 @@ func (n V3DiscountCardOrdersOutTradeNoOutTradeNo) newGetRequest() (*apiv3.Reques
 		return nil, err
 	}
 	req := &apiv3.Request{
-		Idempotent: true,
-		Method:     http.MethodGet,
-		Path:       path,
-		Template:   PathGetOrderByOutTradeNo,
+		Idempotent:  true,
+		Method:      http.MethodGet,
+		OperationID: "getOrderByOutTradeNo",
+		Path:        path,
+		Template:    PathGetOrderByOutTradeNo,
 	}
 	return req, nil
 }
@@ -618,9 +627,10 @@ func (n V3MerchantMediaUpload) newPostRequest(body *UploadImageRequest) (*apiv3.
 		return nil, v.Err()
 	}
 	req := &apiv3.Request{
-		Method:   http.MethodPost,
-		Path:     path,
-		Template: PathUploadImage,
+		Method:      http.MethodPost,
+		OperationID: "uploadImage",
+		Path:        path,
+		Template:    PathUploadImage,
 	}
 	parts := []apiv3.Part{apiv3.Part{
 		ContentType: "application/json",
@@ -705,11 +715,12 @@ func (n V3PayTransactionsApp) newPostRequest(body *AppPrepayRequest) (*apiv3.Req
 		return nil, v.Err()
 	}
 	req := &apiv3.Request{
-		Body:       body,
-		Idempotent: true,
-		Method:     http.MethodPost,
-		Path:       path,
-		Template:   PathAppPrepay,
+		Body:        body,
+		Idempotent:  true,
+		Method:      http.MethodPost,
+		OperationID: "appPrepay",
+		Path:        path,
+		Template:    PathAppPrepay,
 	}
 	return req, nil
 }
@@ -758,11 +769,12 @@ func (n V3PayTransactionsH5) newPostRequest(body *H5PrepayRequest) (*apiv3.Reque
 		return nil, v.Err()
 	}
 	req := &apiv3.Request{
-		Body:       body,
-		Idempotent: true,
-		Method:     http.MethodPost,
-		Path:       path,
-		Template:   PathH5Prepay,
+		Body:        body,
+		Idempotent:  true,
+		Method:      http.MethodPost,
+		OperationID: "h5Prepay",
+		Path:        path,
+		Template:    PathH5Prepay,
 	}
 	return req, nil
 }
@@ -829,11 +841,12 @@ func (n V3PayTransactionsIDTransactionID) newGetRequest(params *V3PayTransaction
 		return nil, err
 	}
 	req := &apiv3.Request{
-		Idempotent: true,
-		Method:     http.MethodGet,
-		Path:       path,
-		Query:      query,
-		Template:   PathQueryOrderByTransactionID,
+		Idempotent:  true,
+		Method:      http.MethodGet,
+		OperationID: "queryOrderByTransactionID",
+		Path:        path,
+		Query:       query,
+		Template:    PathQueryOrderByTransactionID,
 	}
 	return req, nil
 }
@@ -887,11 +900,12 @@ func (n V3PayTransactionsJsapi) newPostRequest(body *JsapiPrepayRequest) (*apiv3
 		return nil, v.Err()
 	}
 	req := &apiv3.Request{
-		Body:       body,
-		Idempotent: true,
-		Method:     http.MethodPost,
-		Path:       path,
-		Template:   PathJsapiPrepay,
+		Body:        body,
+		Idempotent:  true,
+		Method:      http.MethodPost,
+		OperationID: "jsapiPrepay",
+		Path:        path,
+		Template:    PathJsapiPrepay,
 	}
 	return req, nil
 }
@@ -939,11 +953,12 @@ func (n V3PayTransactionsNative) newPostRequest(body *NativePrepayRequest) (*api
 		return nil, v.Err()
 	}
 	req := &apiv3.Request{
-		Body:       body,
-		Idempotent: true,
-		Method:     http.MethodPost,
-		Path:       path,
-		Template:   PathNativePrepay,
+		Body:        body,
+		Idempotent:  true,
+		Method:      http.MethodPost,
+		OperationID: "nativePrepay",
+		Path:        path,
+		Template:    PathNativePrepay,
 	}
 	return req, nil
 }
@@ -1015,11 +1030,12 @@ func (n V3PayTransactionsOutTradeNoOutTradeNo) newGetRequest(params *V3PayTransa
 		return nil, err
 	}
 	req := &apiv3.Request{
-		Idempotent: true,
-		Method:     http.MethodGet,
-		Path:       path,
-		Query:      query,
-		Template:   PathQueryOrderByOutTradeNo,
+		Idempotent:  true,
+		Method:      http.MethodGet,
+		OperationID: "queryOrderByOutTradeNo",
+		Path:        path,
+		Query:       query,
+		Template:    PathQueryOrderByOutTradeNo,
 	}
 	return req, nil
 }
@@ -1069,11 +1085,12 @@ func (n V3PayTransactionsOutTradeNoOutTradeNoClose) newPostRequest(body *CloseOr
 		return nil, v.Err()
 	}
 	req := &apiv3.Request{
-		Body:       body,
-		Idempotent: true,
-		Method:     http.MethodPost,
-		Path:       path,
-		Template:   PathCloseOrder,
+		Body:        body,
+		Idempotent:  true,
+		Method:      http.MethodPost,
+		OperationID: "closeOrder",
+		Path:        path,
+		Template:    PathCloseOrder,
 	}
 	return req, nil
 }
@@ -1145,11 +1162,12 @@ func (n V3RefundDomesticRefunds) newPostRequest(body *CreateRefundRequest) (*api
 		return nil, v.Err()
 	}
 	req := &apiv3.Request{
-		Body:       body,
-		Idempotent: true,
-		Method:     http.MethodPost,
-		Path:       path,
-		Template:   PathCreateRefund,
+		Body:        body,
+		Idempotent:  true,
+		Method:      http.MethodPost,
+		OperationID: "createRefund",
+		Path:        path,
+		Template:    PathCreateRefund,
 	}
 	return req, nil
 }
@@ -1197,10 +1215,11 @@ func (n V3RefundDomesticRefundsOutRefundNo) newGetRequest() (*apiv3.Request, err
 		return nil, err
 	}
 	req := &apiv3.Request{
-		Idempotent: true,
-		Method:     http.MethodGet,
-		Path:       path,
-		Template:   PathQueryRefundByOutRefundNo,
+		Idempotent:  true,
+		Method:      http.MethodGet,
+		OperationID: "queryRefundByOutRefundNo",
+		Path:        path,
+		Template:    PathQueryRefundByOutRefundNo,
 	}
 	return req, nil
 }

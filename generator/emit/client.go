@@ -9,7 +9,7 @@ import (
 // genClientFile declares the version guard, Client, NewClient, Chain and
 // Runtime.
 func genClientFile(f *jen.File, api *model.API) bool {
-	f.Const().Id("_").Op("=").Qual(runtime, "SupportPackageIsVersion3").Comment("compile error here: regenerate with a wxpaygen matching your apiv3 (go generate), or update apiv3")
+	f.Const().Id("_").Op("=").Qual(runtime, "SupportPackageIsVersion4").Comment("compile error here: regenerate with a wxpaygen matching your apiv3 (go generate), or update apiv3")
 	f.Line()
 	genClientType(f, api.Root)
 	genNewClient(f, api.Root)

@@ -75,6 +75,9 @@ func requestFields(op *model.Operation) jen.Dict {
 		jen.Id("Template"): jen.Id(op.PathConst),
 		jen.Id("Path"):     jen.Id("path"),
 	}
+	if op.ID != "" {
+		d[jen.Id("OperationID")] = jen.Lit(op.ID)
+	}
 	if len(op.QueryParams) > 0 {
 		d[jen.Id("Query")] = jen.Id("query")
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/wxpaygen/wxpaygen/generator"
 	"github.com/wxpaygen/wxpaygen/generator/diag"
+	"github.com/wxpaygen/wxpaygen/internal/version"
 )
 
 // Exit codes.
@@ -33,9 +34,10 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		check    = fs.Bool("check", false, "generate in memory and list stale, missing and extra files without writing; exit 1 if any")
 		strict   = fs.Bool("strict", false, "treat warnings as errors")
 		inits    = fs.String("initialisms", "", "`file` of \"word Spelling\" lines merged over the built-in initialisms table")
+		showVer  = fs.Bool("version", false, "print the version of wxpaygen (from the build information) and exit")
 	)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: wxpaygen [-spec spec/] [-out generated/wechatpay] [-package wechatpay] [-check] [-strict] [-initialisms file]")
+		fmt.Fprintln(stderr, "usage: wxpaygen [-spec spec/] [-out generated/wechatpay] [-package wechatpay] [-check] [-strict] [-initialisms file] [-version]")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -43,6 +45,10 @@ func Run(args []string, stdout, stderr io.Writer) int {
 			return ExitOK
 		}
 		return ExitUsage
+	}
+	if *showVer {
+		fmt.Fprintln(stdout, version.Line("wxpaygen"))
+		return ExitOK
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "wxpaygen: unexpected arguments: %s\n", strings.Join(fs.Args(), " "))

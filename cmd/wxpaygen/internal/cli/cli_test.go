@@ -152,3 +152,10 @@ func TestMissingSpec(t *testing.T) {
 		t.Errorf("the path is named %d times:\n%s", n, stderr)
 	}
 }
+
+func TestVersion(t *testing.T) {
+	code, stdout, stderr := run(t, "-version")
+	if code != ExitOK || !strings.HasPrefix(stdout, "wxpaygen devel (go") || stderr != "" {
+		t.Errorf("-version: exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+}
