@@ -21,6 +21,8 @@ import (
 	"time"
 
 	"github.com/wxpaygen/wxpaygen/apiv3"
+	"github.com/wxpaygen/wxpaygen/generator/load"
+	"github.com/wxpaygen/wxpaygen/generator/model"
 	"github.com/wxpaygen/wxpaygen/internal/sandbox"
 	"github.com/wxpaygen/wxpaygen/internal/testkeys"
 	"github.com/wxpaygen/wxpaygen/internal/wxtest"
@@ -115,8 +117,8 @@ func TestLs(t *testing.T) {
 			}
 		}
 	}
-	if r := wxpay(t, nil, "", "ls"); r.code != ExitOK || strings.Count(r.stdout, "\n") != 13 {
-		t.Errorf("ls: want the 12 operations of the bundled spec:\n%s", r)
+	if r, n := wxpay(t, nil, "", "ls"), bundledOperations(t); r.code != ExitOK || strings.Count(r.stdout, "\n") != n+1 {
+		t.Errorf("ls: want the %d operations of the bundled spec:\n%s", n, r)
 	}
 	if r := wxpay(t, nil, "", "ls", "/v3/nothing"); r.code != ExitUsage || !strings.Contains(r.stderr, "no operation of the bundled spec has a path starting with /v3/nothing") {
 		t.Errorf("ls /v3/nothing:\n%s", r)
@@ -128,7 +130,7 @@ func TestLs(t *testing.T) {
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "refund.yaml"), b, 0o644)
-	if r := wxpay(t, map[string]string{"WXPAY_SPEC": dir}, "", "ls"); r.code != ExitOK || strings.Count(r.stdout, "\n") != 2 || !strings.Contains(r.stdout, "createRefund") {
+	if r := wxpay(t, map[string]string{"WXPAY_SPEC": dir}, "", "ls"); r.code != ExitOK || strings.Count(r.stdout, "\n") < 2 || !strings.Contains(r.stdout, "createRefund") || strings.Contains(r.stdout, "discount-card") {
 		t.Errorf("WXPAY_SPEC with one file:\n%s", r)
 	}
 }
@@ -303,4 +305,19 @@ func mustURL(s string) *url.URL {
 		panic(err)
 	}
 	return u
+}
+
+// bundledOperations counts the operations of the bundled spec, as the
+// generator sees them.
+func bundledOperations(t *testing.T) int {
+	t.Helper()
+	spec, err := load.Load(filepath.Join("..", "..", "..", "..", "spec"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	api, diags := model.Build(spec, model.Options{})
+	if api == nil {
+		t.Fatal(diags)
+	}
+	return len(api.Operations)
 }
