@@ -172,6 +172,9 @@ func (p *prepass) read(abs string) *yamlFile {
 	}
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
 		f.root = doc.Content[0]
+		if f.readDiags = duplicateKeys(file, f.root); len(f.readDiags) > 0 {
+			f.ok = false
+		}
 		f.prepared = prepareTree(f.root) == nil
 	}
 	return f
