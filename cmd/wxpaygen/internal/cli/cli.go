@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -89,9 +90,10 @@ func Run(args []string, stdout, stderr io.Writer) int {
 }
 
 // specDir is the folder that diagnostic paths are relative to, as the user
-// named it, so that printed positions open from the user's shell.
+// named it, so that printed positions open from the user's shell: the spec
+// folder, or the folder of a spec file (whatever its extension: .json too).
 func specDir(spec string) string {
-	if strings.HasSuffix(spec, ".yaml") || strings.HasSuffix(spec, ".yml") {
+	if fi, err := os.Stat(spec); err == nil && !fi.IsDir() {
 		return filepath.Dir(spec)
 	}
 	return spec
@@ -106,7 +108,9 @@ func printDiagnostics(w io.Writer, dir string, list diag.List) {
 			fmt.Fprintln(w, "wxpaygen: "+d.String())
 			continue
 		}
-		d.Pos.File = filepath.ToSlash(filepath.Join(dir, filepath.FromSlash(d.Pos.File)))
+		if f := filepath.FromSlash(d.Pos.File); !filepath.IsAbs(f) {
+			d.Pos.File = filepath.ToSlash(filepath.Join(dir, f))
+		}
 		fmt.Fprintln(w, d.String())
 	}
 }
