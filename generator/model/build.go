@@ -48,8 +48,8 @@ type builder struct {
 	position func(*openapi3.Origin, string) diag.Position
 	// fileAt locates a line of a file given by path (the initialisms file).
 	fileAt func(path string, line int) diag.Position
-	api      *API
-	diags    report
+	api    *API
+	diags  report
 	// excluded are the operations and schemas a previous round left out.
 	excluded *exclusions
 	scope    scope
