@@ -4,13 +4,16 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/wxpaygen/wxpaygen/generator"
 	"github.com/wxpaygen/wxpaygen/generator/diag"
@@ -82,7 +85,15 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		}
 		return ExitOK
 	}
-	if err := generator.Write(*outDir, files); err != nil {
+	// An interrupt before the write commits leaves the folder as it was; one
+	// after it lets the write finish (generator.WriteContext).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := generator.WriteContext(ctx, *outDir, files); err != nil {
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintf(stderr, "wxpaygen: interrupted; %s is as it was\n", *outDir)
+			return ExitFailure
+		}
 		fmt.Fprintf(stderr, "wxpaygen: %v\n", err)
 		return ExitFailure
 	}
