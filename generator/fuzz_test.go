@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/wxpaygen/wxpaygen/generator/diag"
 )
 
 // seedSpecs are the small specs of the golden cases plus the bundled
@@ -33,27 +35,66 @@ func seedSpecs(t testing.TB) map[string][]byte {
 
 // generateBytes writes data as the only spec file of a folder and generates.
 func generateBytes(t testing.TB, data []byte) (Files, error) {
-	dir := t.TempDir()
+	files, _, err := generateIn(t, t.TempDir(), data)
+	return files, err
+}
+
+// generateIn writes data as dir/spec.yaml, over what was there, and
+// generates from dir.
+func generateIn(t testing.TB, dir string, data []byte) (Files, diag.List, error) {
 	if err := os.WriteFile(filepath.Join(dir, "spec.yaml"), data, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	files, _, err := Generate(Options{Spec: dir, Package: "fuzzcase"})
-	return files, err
+	return Generate(Options{Spec: dir, Package: "fuzzcase"})
+}
+
+// fuzzSeeds are FuzzGenerate's starting points: the small specs of
+// testdata/fuzzseeds (one construct each, in place of the dictionary Go's
+// fuzzer does not have) and those of the emit golden cases, leaving out the
+// whole discount-card spec: the fuzzer mutates, and runs, whole inputs, and
+// a 70 KB one costs a hundred small ones.
+func fuzzSeeds(t testing.TB) [][]byte {
+	paths, _ := filepath.Glob(filepath.Join("testdata", "fuzzseeds", "*.*"))
+	more, _ := filepath.Glob(filepath.Join("emit", "testdata", "*", "spec.yaml"))
+	var seeds [][]byte
+	for _, p := range append(paths, more...) {
+		if filepath.Ext(p) == ".md" || filepath.Base(filepath.Dir(p)) == "discount_card" {
+			continue
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		seeds = append(seeds, b)
+	}
+	if len(seeds) < 10 {
+		t.Fatalf("found %d seeds", len(seeds))
+	}
+	return seeds
 }
 
 // FuzzGenerate feeds mutated specs through load, model, emit and docs: it
 // must never panic (Generate turns panics into errors, so a panic escaping
-// here is a bug), and what it accepts it generates the same way twice.
+// here is a bug, and so is an internal error it reports), every diagnostic
+// names a file and a line, and what it accepts it generates the same way
+// twice. One folder per fuzzing process, the spec written over for each
+// input: no subprocess, no compile (TestSeedCorpusCompiles builds).
 func FuzzGenerate(f *testing.F) {
-	for _, b := range seedSpecs(f) {
+	for _, b := range fuzzSeeds(f) {
 		f.Add(b)
 	}
+	dir := f.TempDir()
 	f.Fuzz(func(t *testing.T, data []byte) {
-		first, err := generateBytes(t, data)
+		first, list, err := generateIn(t, dir, data)
+		for _, d := range list {
+			if d.Pos.File == "" || d.Pos.Line <= 0 {
+				t.Fatalf("diagnostic without file or line: %s", d)
+			}
+		}
 		if err != nil {
 			return
 		}
-		second, err := generateBytes(t, data)
+		second, _, err := generateIn(t, dir, data)
 		if err != nil {
 			t.Fatalf("second run failed: %v", err)
 		}

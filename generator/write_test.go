@@ -1,9 +1,12 @@
 package generator
 
 import (
+	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -108,5 +111,81 @@ func TestWriteRefusesFilesItDoesNotOwn(t *testing.T) {
 	got, _ := os.ReadFile(filepath.Join(dir, "handwritten.go"))
 	if string(got) != "mine" {
 		t.Errorf("handwritten.go = %q", got)
+	}
+}
+
+// TestWriteFinishesInterrupted: what an interrupted write left is finished
+// by the next one, before it compares anything: a committed journal is
+// carried out, stray temporary files (also those of older versions, which
+// wrote no journal) are removed, and Check says a write was interrupted.
+func TestWriteFinishesInterrupted(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{
+		"a.gen.go":           "old a",
+		"gone.gen.go":        "to remove",
+		"mine.go":            "mine",
+		".wxpaygen-12345":    "left by an old version",
+		"docs/.wxpaygen-777": "half a page",
+		".wxpaygen-new-a":    "new a",
+	})
+	j := journal{Version: journalVersion, Rename: [][2]string{{".wxpaygen-new-a", "a.gen.go"}}, Remove: []string{"gone.gen.go"}}
+	if err := j.commit(dir); err != nil {
+		t.Fatal(err)
+	}
+	want := Files{"a.gen.go": []byte("new a")}
+	if d, err := Check(dir, want); err != nil || !d.Interrupted || d.Empty() || !strings.HasPrefix(d.String(), "interrupted: ") {
+		t.Fatalf("Check = %+v, %v; want it interrupted", d, err)
+	}
+	if err := Write(dir, want); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := Check(dir, want); err != nil || !d.Empty() {
+		t.Fatalf("after Write, Check = %+v, %v", d, err)
+	}
+	for _, dir := range []string{dir, filepath.Join(dir, "docs")} {
+		if m, _ := filepath.Glob(filepath.Join(dir, ".wxpaygen-*")); len(m) > 0 {
+			t.Errorf("left behind: %v", m)
+		}
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "mine.go")); string(b) != "mine" {
+		t.Errorf("mine.go = %q", b)
+	}
+}
+
+// A journal that names anything but the generator's own files is refused,
+// and nothing it names is touched.
+func TestWriteRefusesForeignJournal(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"mine.go": "mine", ".wxpaygen-x": "clobber"})
+	for _, j := range []journal{
+		{Version: journalVersion, Rename: [][2]string{{".wxpaygen-x", "mine.go"}}},
+		{Version: journalVersion, Remove: []string{"mine.go"}},
+		{Version: journalVersion, Rename: [][2]string{{"mine.go", "a.gen.go"}}},
+		{Version: journalVersion + 1},
+	} {
+		if err := j.commit(dir); err != nil {
+			t.Fatal(err)
+		}
+		if err := Write(dir, Files{"a.gen.go": []byte("a")}); err == nil || !strings.Contains(err.Error(), "not a journal") {
+			t.Errorf("journal %+v: Write = %v; want it refused", j, err)
+		}
+		if b, _ := os.ReadFile(filepath.Join(dir, "mine.go")); string(b) != "mine" {
+			t.Fatalf("journal %+v: mine.go = %q", j, b)
+		}
+	}
+}
+
+// A write stopped before its commit leaves the folder as it was.
+func TestWriteContextCanceled(t *testing.T) {
+	dir := t.TempDir()
+	writeTree(t, dir, map[string]string{"a.gen.go": "old"})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := WriteContext(ctx, dir, Files{"a.gen.go": []byte("new"), "b.gen.go": []byte("new")}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("WriteContext = %v; want context.Canceled", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	if b, _ := os.ReadFile(filepath.Join(dir, "a.gen.go")); string(b) != "old" || len(entries) != 1 {
+		t.Errorf("a.gen.go = %q, %d entries; want the folder as it was", b, len(entries))
 	}
 }

@@ -123,7 +123,7 @@ func prepareNode(n *yaml.Node, aliases *bool) error {
 func nameKeys(n *yaml.Node) error {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k := n.Content[i]
-		if k.Tag == tagMerge || k.Value == "<<" && k.Style == 0 && (k.Tag == "" || k.Tag == tagStr) {
+		if isMergeKey(k) {
 			continue
 		}
 		if k.Kind == yaml.AliasNode && k.Alias != nil && k.Alias.Kind == yaml.ScalarNode {

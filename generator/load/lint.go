@@ -52,7 +52,7 @@ func (s *Spec) Lint() diag.List {
 	if doc == nil {
 		return nil
 	}
-	l.ext(doc.Extensions, nil, "")
+	l.ext(doc.Extensions, s.extOrigin, "")
 	if doc.Info != nil {
 		l.ext(doc.Info.Extensions, doc.Info.Origin, "/info")
 	}

@@ -65,6 +65,10 @@ type Spec struct {
 	Doc   *openapi3.T // all files merged; every element has its Origin; validated
 
 	realDir string // Dir with symlinks evaluated
+	trees   trees  // for placing diagnostics (locate.go)
+	// extOrigin is the Origin of the file the top-level extensions of Doc
+	// come from (Doc itself, merged, has none).
+	extOrigin *openapi3.Origin
 }
 
 // Load reads path, a spec file or a spec folder. The error, when not nil, is a
@@ -84,6 +88,8 @@ func Load(path string) (*Spec, error) {
 	for _, a := range abs {
 		pre.walk(a)
 	}
+	s.trees.use(pre.files)
+	defer s.trees.forget()
 	diags = append(diags, pre.diags...)
 	// Files load and validate independently: one goroutine per core, the
 	// diagnostics gathered in file order so that output stays deterministic.
@@ -113,6 +119,7 @@ func Load(path string) (*Spec, error) {
 	var merged diag.List
 	s.Doc, merged = s.merge(docs)
 	diags = append(diags, merged...)
+	s.place(diags, pre.files)
 	diags.Sort()
 	if diags.HasErrors() {
 		return nil, diags
@@ -178,19 +185,6 @@ func pathErr(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// Position turns an Origin into a position relative to the spec folder. The
-// Origin may be nil (the position then holds only the pointer).
-func (s *Spec) Position(o *openapi3.Origin, pointer string) diag.Position {
-	p := diag.Position{Pointer: pointer}
-	if o == nil || o.Key == nil {
-		return p
-	}
-	p.File = s.rel(o.Key.File)
-	p.Line = o.Key.Line
-	p.Column = o.Key.Column
-	return p
 }
 
 // location turns a kin-openapi Location into a position.

@@ -229,3 +229,23 @@ paths:
 		t.Errorf("err = %v, want %s...", err, want)
 	}
 }
+
+// TestDuplicateKeysJSON: a JSON spec file given on its own is checked for
+// duplicate keys as YAML is (kin-openapi's JSON decoder keeps the last).
+func TestDuplicateKeysJSON(t *testing.T) {
+	dir := t.TempDir()
+	spec := `{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+ "paths": {"/v3/x": {
+  "get": {"operationId": "first", "responses": {"200": {"description": "ok"}}},
+  "get": {"operationId": "second", "responses": {"200": {"description": "ok"}}}}}}
+`
+	file := filepath.Join(dir, "api.json")
+	if err := os.WriteFile(file, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := Load(file)
+	want := `api.json:4:3: error: key "get" is written twice in one mapping, first at line 3`
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("err = %v, want %s...", err, want)
+	}
+}

@@ -48,7 +48,7 @@ func (s *Spec) merge(docs []*openapi3.T) (*openapi3.T, diag.List) {
 			out.Security = doc.Security
 		}
 		if out.Extensions == nil {
-			out.Extensions = doc.Extensions
+			out.Extensions, s.extOrigin = doc.Extensions, doc.Origin
 		}
 		if doc.Paths != nil && out.Paths.Extensions == nil {
 			out.Paths.Extensions = doc.Paths.Extensions

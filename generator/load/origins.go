@@ -43,27 +43,28 @@ type site struct {
 
 func (at site) ok() bool { return at.val != nil }
 
-// child is the site of field name of the mapping at.
+// child is the site of field name of the mapping at (written there, or
+// merged in with <<).
 func (at site) child(name string) site {
 	if at.val == nil {
 		return site{}
 	}
-	k, v := entry(at.val, name)
+	k, v := mergedEntry(at.val, name)
 	if v == nil {
 		return site{}
 	}
 	return site{file: at.file, key: k, val: deAlias(v)}
 }
 
-// pairs calls fn for each entry of the mapping at, in document order.
+// pairs calls fn for each entry of the mapping at, in document order, then
+// those merged in with << that it does not override.
 func (at site) pairs(fn func(name string, s site)) {
 	if at.val == nil || at.val.Kind != yaml.MappingNode {
 		return
 	}
-	for i := 0; i+1 < len(at.val.Content); i += 2 {
-		k := at.val.Content[i]
-		fn(k.Value, site{file: at.file, key: k, val: deAlias(at.val.Content[i+1])})
-	}
+	mergedPairs(at.val, func(k, v *yaml.Node) {
+		fn(k.Value, site{file: at.file, key: k, val: deAlias(v)})
+	})
 }
 
 // items calls fn for each item of the sequence at; an item's key is its own
@@ -202,4 +203,94 @@ func (s *Spec) stamp(doc *openapi3.T, files map[string]*yamlFile, abs string) (d
 	}
 	newStamper(files).document(doc, site{file: abs, val: f.root})
 	return nil
+}
+
+// mergedEntry is entry through YAML merge keys (<<: *base), which the
+// decoder follows: a key written in m wins over a merged one, and of several
+// merged mappings the first that has the key wins.
+func mergedEntry(m *yaml.Node, key string) (*yaml.Node, *yaml.Node) {
+	return mergedEntryDepth(m, key, 0)
+}
+
+func mergedEntryDepth(m *yaml.Node, key string, depth int) (*yaml.Node, *yaml.Node) {
+	if m.Kind != yaml.MappingNode {
+		return nil, nil
+	}
+	merges := false
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if (k.Value == "<<" || k.Tag == tagMerge) && isMergeKey(k) {
+			merges = true
+			continue
+		}
+		if k.Value == key {
+			return k, m.Content[i+1]
+		}
+	}
+	if !merges || depth > 32 {
+		return nil, nil
+	}
+	for _, src := range mergeSources(m) {
+		if k, v := mergedEntryDepth(src, key, depth+1); v != nil {
+			return k, v
+		}
+	}
+	return nil, nil
+}
+
+// mergeSources lists the mappings merged into m, first one first.
+func mergeSources(m *yaml.Node) []*yaml.Node {
+	var out []*yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if !isMergeKey(m.Content[i]) {
+			continue
+		}
+		switch v := deAlias(m.Content[i+1]); v.Kind {
+		case yaml.MappingNode:
+			out = append(out, v)
+		case yaml.SequenceNode:
+			for _, it := range v.Content {
+				if it = deAlias(it); it.Kind == yaml.MappingNode {
+					out = append(out, it)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// mergedPairs calls fn for each entry of the mapping m, the ones written in
+// it first, in document order, then the merged ones it does not override.
+func mergedPairs(m *yaml.Node, fn func(k, v *yaml.Node)) {
+	mergedPairsDepth(m, fn, nil, 0)
+}
+
+func mergedPairsDepth(m *yaml.Node, fn func(k, v *yaml.Node), seen map[string]bool, depth int) {
+	merges := false
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		k := m.Content[i]
+		if (k.Value == "<<" || k.Tag == tagMerge) && isMergeKey(k) {
+			merges = true
+			continue
+		}
+		if seen != nil {
+			if seen[k.Value] {
+				continue
+			}
+			seen[k.Value] = true
+		}
+		fn(k, m.Content[i+1])
+	}
+	if !merges || depth > 32 {
+		return
+	}
+	if seen == nil {
+		seen = map[string]bool{}
+		for i := 0; i+1 < len(m.Content); i += 2 {
+			seen[m.Content[i].Value] = true
+		}
+	}
+	for _, src := range mergeSources(m) {
+		mergedPairsDepth(src, fn, seen, depth+1)
+	}
 }

@@ -106,7 +106,11 @@ type yamlFile struct {
 	prepared bool
 	deps     []string // absolute paths of the files its refs point to
 
-	readDiags diag.List // problems reading or parsing it, until parse reports them
+	readDiags diag.List // problems parsing it, until parse reports them
+	// readErr: the file could not be read. It is reported once, at the
+	// first $ref to it, or at the file for a spec file no $ref reached first.
+	readErr      error
+	readReported bool
 }
 
 func newPrepass(s *Spec) *prepass {
@@ -157,7 +161,7 @@ func (p *prepass) read(abs string) *yamlFile {
 	file := p.s.rel(abs)
 	data, err := os.ReadFile(abs)
 	if err != nil {
-		f.readDiags.Errorf(diag.Position{File: file}, "", "cannot read: %v", err)
+		f.readErr = pathErr(err)
 		f.ok = false
 		return f
 	}
@@ -172,6 +176,9 @@ func (p *prepass) read(abs string) *yamlFile {
 	}
 	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
 		f.root = doc.Content[0]
+		if f.readDiags = duplicateKeys(file, f.root); len(f.readDiags) > 0 {
+			f.ok = false
+		}
 		f.prepared = prepareTree(f.root) == nil
 	}
 	return f
@@ -208,6 +215,11 @@ func (p *prepass) walk(abs string) {
 		return
 	}
 	f := p.parse(abs)
+	if f.readErr != nil {
+		p.diags.Errorf(diag.Position{File: p.s.rel(abs)}, "make the file readable, or move it out of the spec folder", "cannot read: %v", f.readErr)
+		f.readReported = true
+		return
+	}
 	if f.root == nil {
 		if f.ok {
 			p.diags.Errorf(diag.Position{File: p.s.rel(abs)}, "write an OpenAPI 3.0 document (openapi, info, paths)", "empty document")
@@ -333,6 +345,14 @@ func (p *prepass) checkRef(abs string, f *yamlFile, v *yaml.Node, ptr string) {
 		}
 	}
 	tf := p.parse(target)
+	if tf.readErr != nil {
+		if !tf.readReported {
+			tf.readReported = true
+			fail("make the file readable, or point the $ref to a file", "$ref %q: cannot read %s: %v", ref, p.s.rel(target), tf.readErr)
+		}
+		f.ok = false
+		return
+	}
 	if tf.root == nil || u.Fragment == "" {
 		return // a broken target file is reported on its own
 	}

@@ -147,7 +147,10 @@ func (s *Spec) locate(doc *openapi3.T, file string, err error) diag.Diagnostic {
 		}
 		origin = errOrig
 	}
-	pos := s.Position(origin, ptr)
+	if origin == doc.Origin && ptr != "" {
+		origin = nil // the whole document: the pointer says more
+	}
+	pos := s.originPosition(origin, ptr) // without an Origin, Load places ptr in file
 	if pos.File == "" {
 		pos.File = file
 	}

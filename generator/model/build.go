@@ -21,6 +21,7 @@ func Build(s *load.Spec, opts Options) (*API, diag.List) {
 	for {
 		b := newBuilder(s.Doc, s.Files, s.Position)
 		b.excluded = ex
+		b.fileAt = s.FilePosition
 		b.useInitialismsFile(opts.InitialismsFile)
 		api := b.build()
 		b.reportUnusedInitialisms()
@@ -45,8 +46,10 @@ type builder struct {
 	doc      *openapi3.T
 	files    []string
 	position func(*openapi3.Origin, string) diag.Position
-	api      *API
-	diags    report
+	// fileAt locates a line of a file given by path (the initialisms file).
+	fileAt func(path string, line int) diag.Position
+	api    *API
+	diags  report
 	// excluded are the operations and schemas a previous round left out.
 	excluded *exclusions
 	scope    scope

@@ -51,7 +51,8 @@ func (n *namer) underscored(s string) string {
 }
 
 // useInitialismsFile merges a file of "word Spelling" lines over the table.
-// A line that cannot be read is a warning naming the file and line.
+// A line that cannot be read is a warning at its line of the file (a
+// position relative to the spec folder, like every other).
 func (b *builder) useInitialismsFile(path string) {
 	if path == "" {
 		return
@@ -69,8 +70,16 @@ func (b *builder) useInitialismsFile(path string) {
 		b.initialismLine(sc.Text(), line)
 	}
 	if err := sc.Err(); err != nil {
-		b.diags.Errorf(diag.Position{}, "", "initialisms file %s: %v", path, err)
+		b.diags.Errorf(b.initialismsAt(0), "", "initialisms file: %v", err)
 	}
+}
+
+// initialismsAt is line of the initialisms file (the file as a whole for 0).
+func (b *builder) initialismsAt(line int) diag.Position {
+	if b.fileAt == nil {
+		return diag.Position{File: b.names.file, Line: line}
+	}
+	return b.fileAt(b.names.file, max(line, 1))
 }
 
 // initialismLine reads one "word Spelling" or "word: Spelling" line.
@@ -83,8 +92,8 @@ func (b *builder) initialismLine(text string, line int) {
 	n := b.names
 	words := splitWords(fields[0])
 	if len(fields) != 2 || len(words) == 0 || len(words) > maxEntryWords || !validGoName(fields[1]) {
-		b.diags.Warnf(diag.Position{}, fmt.Sprintf("write `word Spelling`: up to %d words joined by _, then an exported Go spelling", maxEntryWords),
-			"initialisms file %s:%d: cannot read %q; line ignored", n.file, line, strings.TrimSpace(text))
+		b.diags.Warnf(b.initialismsAt(line), fmt.Sprintf("write `word Spelling`: up to %d words joined by _, then an exported Go spelling", maxEntryWords),
+			"initialisms file: cannot read %q; line ignored", strings.TrimSpace(text))
 		return
 	}
 	key := strings.Join(words, "_")
@@ -96,8 +105,8 @@ func (b *builder) reportUnusedInitialisms() {
 	n := b.names
 	for _, key := range slices.Sorted(maps.Keys(n.fromFile)) {
 		if !n.used[key] {
-			b.diags.Warnf(diag.Position{}, "remove the entry, or check its spelling",
-				"initialisms file %s:%d: entry %q is used by no name of the spec", n.file, n.fromFile[key], key)
+			b.diags.Warnf(b.initialismsAt(n.fromFile[key]), "remove the entry, or check its spelling",
+				"initialisms file: entry %q is used by no name of the spec", key)
 		}
 	}
 }

@@ -18,8 +18,12 @@ type claim struct {
 // both places, which costs the later claimant (by).
 func (b *builder) claim(name, what string, pos diag.Position, by culprit) {
 	if prev, ok := b.scope[name]; ok {
+		at := ""
+		if prev.pos.File != "" {
+			at = " at " + describe(prev.pos) // a name of the generated package has no place in the spec
+		}
 		b.diags.errorAt(by, pos, "rename one of them with x-go-name",
-			"Go name %s of %s is already used by %s at %s", name, what, prev.what, describe(prev.pos))
+			"Go name %s of %s is already used by %s%s", name, what, prev.what, at)
 		return
 	}
 	b.scope[name] = claim{what: what, pos: pos}

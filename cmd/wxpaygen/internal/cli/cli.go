@@ -4,12 +4,16 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	"github.com/wxpaygen/wxpaygen/generator"
 	"github.com/wxpaygen/wxpaygen/generator/diag"
@@ -87,7 +91,15 @@ func Run(args []string, stdout, stderr io.Writer) int {
 		}
 		return ExitOK
 	}
-	if err := generator.Write(*outDir, files); err != nil {
+	// An interrupt before the write commits leaves the folder as it was; one
+	// after it lets the write finish (generator.WriteContext).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := generator.WriteContext(ctx, *outDir, files); err != nil {
+		if errors.Is(err, context.Canceled) {
+			fmt.Fprintf(stderr, "wxpaygen: interrupted; %s is as it was\n", *outDir)
+			return ExitFailure
+		}
 		fmt.Fprintf(stderr, "wxpaygen: %v\n", err)
 		return ExitFailure
 	}
@@ -95,9 +107,10 @@ func Run(args []string, stdout, stderr io.Writer) int {
 }
 
 // specDir is the folder that diagnostic paths are relative to, as the user
-// named it, so that printed positions open from the user's shell.
+// named it, so that printed positions open from the user's shell: the spec
+// folder, or the folder of a spec file (whatever its extension: .json too).
 func specDir(spec string) string {
-	if strings.HasSuffix(spec, ".yaml") || strings.HasSuffix(spec, ".yml") {
+	if fi, err := os.Stat(spec); err == nil && !fi.IsDir() {
 		return filepath.Dir(spec)
 	}
 	return spec
@@ -112,7 +125,9 @@ func printDiagnostics(w io.Writer, dir string, list diag.List) {
 			fmt.Fprintln(w, "wxpaygen: "+d.String())
 			continue
 		}
-		d.Pos.File = filepath.ToSlash(filepath.Join(dir, filepath.FromSlash(d.Pos.File)))
+		if f := filepath.FromSlash(d.Pos.File); !filepath.IsAbs(f) {
+			d.Pos.File = filepath.ToSlash(filepath.Join(dir, f))
+		}
 		fmt.Fprintln(w, d.String())
 	}
 }

@@ -159,3 +159,20 @@ func TestVersion(t *testing.T) {
 		t.Errorf("-version: exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
+
+// A spec file named on its own is located relative to its folder whatever
+// its extension: a JSON file's diagnostics name the file, not file/file.
+func TestJSONSpecLocated(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "api.json")
+	spec := `{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+ "paths": {"/v3/x": {"get": {"responses": {}}}}}
+`
+	if err := os.WriteFile(file, []byte(spec), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := run(t, "-spec", file, "-out", filepath.Join(dir, "out"))
+	if want := filepath.ToSlash(file) + ":2:"; code != ExitFailure || !strings.HasPrefix(stderr, want) {
+		t.Fatalf("exit %d, stderr %q; want 1 and a line starting %s", code, stderr, want)
+	}
+}
