@@ -245,6 +245,8 @@ type Field struct {
 	// Default is the spec's default, documented, not applied: the server
 	// applies it to an absent field.
 	Default any
+	// goNamed: the Go name was given with x-go-name, verbatim.
+	goNamed bool
 }
 
 // Variant is one variant of a union: a field holding a pointer to Type,

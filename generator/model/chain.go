@@ -230,14 +230,19 @@ func (b *builder) paramsType(op *Operation) *Type {
 	t := &Type{Kind: KindStruct, Name: op.Node.TypeName + op.Method.GoName() + "Params", Pos: op.Pos,
 		Doc: fmt.Sprintf("holds the query and header parameters of %s.", op.describe())}
 	seen := map[string]*Field{}
+	params := map[*Field]*Param{}
 	for _, p := range slices.Concat(op.QueryParams, op.HeaderParams) {
+		_, named := p.exts[extGoName]
 		f := &Field{JSONName: p.Name, GoName: p.GoName, Type: p.Type, Required: p.Required,
-			Pointer: p.Pointer, Doc: p.Doc, Deprecated: p.Deprecated, Example: p.Example, Pos: p.Pos}
+			Pointer: p.Pointer, Doc: p.Doc, Deprecated: p.Deprecated, Example: p.Example, Pos: p.Pos, goNamed: named}
+		params[f] = p
 		if prev := seen[f.GoName]; prev != nil {
-			if !b.renameField("parameters", op.describe(), f, prev, p.exts, func(n string) bool { return seen[n] != nil }) {
+			moved := b.renameField("parameters", op.describe(), f, prev, func(n string) bool { return seen[n] != nil })
+			if moved == nil {
 				continue
 			}
-			p.GoName = f.GoName
+			params[moved].GoName = moved.GoName
+			seen[prev.GoName] = prev
 		}
 		seen[f.GoName] = f
 		t.Fields = append(t.Fields, f)

@@ -24,9 +24,11 @@ func (b *builder) fillStruct(t *Type, s *openapi3.Schema, ptr string) {
 			continue
 		}
 		if prev, ok := seen[f.GoName]; ok {
-			if !b.renameField("properties", t.describe(), f, prev, extensionsOf(p.ref), func(n string) bool { return seen[n] != nil }) {
+			moved := b.renameField("properties", t.describe(), f, prev, func(n string) bool { return seen[n] != nil })
+			if moved == nil {
 				continue
 			}
+			seen[prev.GoName] = prev
 		}
 		seen[f.GoName] = f
 		t.Fields = append(t.Fields, f)
@@ -34,23 +36,30 @@ func (b *builder) fillStruct(t *Type, s *openapi3.Schema, ptr string) {
 	b.requireGroups(t, o.groups)
 }
 
-// renameField applies the collision rule to a property whose Go name an
-// earlier property of the struct has (mch_id, mchid): it keeps its
-// underscores (Mch_ID), then a number, with a warning naming both places.
-// A name written with x-go-name is kept verbatim, so its clash is an error.
+// renameField applies the collision rule to two properties (or
+// parameters) with one Go name, prev first: the one whose name has
+// underscores to keep takes its underscored name (mch_id -> Mch_ID, beside
+// mchid, whichever comes first); when both or neither have some, the later
+// one does, then a number. A warning names both places. A name written with
+// x-go-name is kept verbatim, so a clash with it is an error (nil). It
+// returns the field that moved; the caller files it under its new name.
 // what is "properties" or "parameters", of the owner named.
-func (b *builder) renameField(what, owner string, f, prev *Field, exts map[string]any, taken func(string) bool) bool {
-	if _, named := exts[extGoName]; named {
+func (b *builder) renameField(what, owner string, f, prev *Field, taken func(string) bool) *Field {
+	if f.goNamed || prev.goNamed && b.names.underscored(f.JSONName) == f.GoName {
 		b.diags.Errorf(f.Pos, "rename one of them with x-go-name",
 			"%s %q and %q of %s both map to Go field %s (first at %s)",
 			what, prev.JSONName, f.JSONName, owner, f.GoName, describe(prev.Pos))
-		return false
+		return nil
 	}
-	plain := f.GoName
-	f.GoName = uniqueName(b.names.underscored(f.JSONName), taken)
+	moved := f
+	if !prev.goNamed && b.names.underscored(f.JSONName) == f.GoName && b.names.underscored(prev.JSONName) != prev.GoName {
+		moved = prev
+	}
+	plain := moved.GoName
+	moved.GoName = uniqueName(b.names.underscored(moved.JSONName), taken)
 	b.diags.Warnf(f.Pos, "name one of them with x-go-name", "%s %q and %q of %s both map to Go field %s: the field of %q is %s (first at %s)",
-		what, prev.JSONName, f.JSONName, owner, plain, f.JSONName, f.GoName, describe(prev.Pos))
-	return true
+		what, prev.JSONName, f.JSONName, owner, plain, moved.JSONName, moved.GoName, describe(prev.Pos))
+	return moved
 }
 
 // reservedFields are the methods of generated structs: a property named so
@@ -68,7 +77,8 @@ func (b *builder) field(t *Type, p *prop) *Field {
 	if reservedFields[goName] {
 		goName += "_"
 	}
-	f := &Field{JSONName: p.name, GoName: goName, Required: p.required, Pos: pos}
+	_, named := extensionsOf(r)[extGoName]
+	f := &Field{JSONName: p.name, GoName: goName, Required: p.required, Pos: pos, goNamed: named}
 	f.Type = b.typeOf(r, use{owner: p.owner, field: goName, ptr: p.ptr})
 	if v := r.Value; v != nil {
 		f.Deprecated, f.Example, f.Default = v.Deprecated, v.Example, v.Default
