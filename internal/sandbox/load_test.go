@@ -3,9 +3,7 @@ package sandbox_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -36,24 +34,15 @@ func TestLoadSmall(t *testing.T) {
 // disk before it is acknowledged (group commit), and the file read back
 // holds every record.
 func TestLoadDataFile(t *testing.T) {
-	data := filepath.Join(t.TempDir(), "data.json")
-	runLoad(t, 32, 600, withDataFile(data))
-	cfg, err := sandbox.LoadDir(sharedDir)
-	if err != nil {
+	data := filepath.Join(t.TempDir(), "sandbox.db")
+	e := runLoad(t, 32, 600, withDataFile(data))
+	e.hs.Close()
+	if err := e.srv.Close(); err != nil {
 		t.Fatal(err)
 	}
-	cfg.Template, cfg.DataFile = loadTemplate(), data
-	s, err := sandbox.New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	b, err := os.ReadFile(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if n := strings.Count(string(b), `"reward_usage_serial_no"`); n != 540 {
-		t.Errorf("data file holds %d records, want 540", n)
+	e.start() // reopens the data file
+	if n, err := e.srv.StoredRecords(); err != nil || n != 540 {
+		t.Errorf("data file holds %d records (%v), want 540", n, err)
 	}
 }
 
@@ -61,7 +50,7 @@ func TestLoadDataFile(t *testing.T) {
 // repeats of serial numbers sent earlier, over enough cards to stay within
 // the reward, with reads in between; then checks that every record is there
 // exactly once and that nothing failed.
-func runLoad(t *testing.T, clients, total int, opts ...envOption) {
+func runLoad(t *testing.T, clients, total int, opts ...envOption) *env {
 	e := newEnv(t, append([]envOption{withTemplate(loadTemplate())}, opts...)...)
 	const perCard = 90 // of the 100 the reward allows
 	repeats := total / 10
@@ -175,6 +164,7 @@ func runLoad(t *testing.T, clients, total int, opts ...envOption) {
 	if seen != unique {
 		t.Errorf("%d records in all, want %d", seen, unique)
 	}
+	return e
 }
 
 // BenchmarkAddUserRecords measures signed, validated, verified
