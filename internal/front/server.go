@@ -44,6 +44,10 @@ type Exchange struct {
 	// Response is the answer; in Observe it is signed and about to be sent,
 	// and Observe may still change it.
 	Response *gateway.Response
+	// Dropped reports that the connection was closed without an answer (a
+	// drop or drop-after fault); Response is then what was not sent (nil
+	// for a drop, which processes nothing).
+	Dropped bool
 }
 
 // Server is the front door; set its fields, then serve. It is safe for
@@ -125,13 +129,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if ex.Faults.Drop {
-		dropConnection(w)
+		s.drop(w, ex)
 		return
 	}
 	if ex.Response = ex.Faults.Answer; ex.Response == nil {
 		ex.Response = s.process(r, ex, routeErr)
 		if ex.Faults.DropAfter {
-			dropConnection(w)
+			s.drop(w, ex)
 			return
 		}
 	}
@@ -207,6 +211,15 @@ func IsFile(a *gateway.Response) bool {
 	}
 	mt, _, _ := mime.ParseMediaType(a.Header.Get("Content-Type"))
 	return mt != "application/json" && !strings.HasSuffix(mt, "+json")
+}
+
+// drop lets Observe see the exchange, then closes the connection.
+func (s *Server) drop(w http.ResponseWriter, ex *Exchange) {
+	ex.Dropped = true
+	if s.Observe != nil {
+		s.Observe(ex)
+	}
+	dropConnection(w)
 }
 
 // dropConnection closes the client's connection without an answer.
