@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/wxpaygen/wxpaygen/generated/wechatpay"
 	"github.com/wxpaygen/wxpaygen/internal/sandbox"
@@ -161,5 +162,52 @@ func TestDataFileErrors(t *testing.T) {
 	if s, err := sandbox.New(cfg); err == nil {
 		s.Close()
 		t.Error("unwritable data file accepted")
+	}
+}
+
+// TestRestartInTheMiddleOfAQueue: a card's queue holds AGREEMENT_ENDED
+// (being retried: the merchant refuses it) and USER_PAID behind it when the
+// sandbox stops; after the restart both arrive, in order, with the ids
+// they had. Before the outbox, both were lost.
+func TestRestartInTheMiddleOfAQueue(t *testing.T) {
+	data := filepath.Join(t.TempDir(), "sandbox.db")
+	e := newEnv(t, withDataFile(data))
+	ctx := ctxT(t)
+	e.claim("queued")
+	reward := e.cfg.Template.Rewards[1].RewardID
+	if _, err := e.client.V3.DiscountCard.Cards.OutCardCode("queued").AddUserRecords.Post(ctx, &wechatpay.AddUserRecordsRequest{
+		CardTemplateID:     e.cfg.Template.CardTemplateID,
+		RewardUsageRecords: []wechatpay.RewardUsageRecord{usage(reward, "u1", wechatpay.UsageTypeIncrease, 1, 300)},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	e.mu.Lock()
+	e.failNext = 1 << 30
+	e.mu.Unlock()
+	if _, err := e.srv.End(ctx, "queued", sandbox.EndOptions{State: "UNFINISHED"}); err != nil {
+		t.Fatal(err)
+	}
+	for e.srv.NotificationStats().Attempts < 3 { // AGREEMENT_ENDED refused at least twice
+		time.Sleep(5 * time.Millisecond)
+	}
+	e.hs.Close()
+	if err := e.srv.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	e.mu.Lock()
+	e.failNext = 0
+	e.mu.Unlock()
+	e.start()
+	ended, paid := e.next(), e.next()
+	if ended.eventType != wechatpay.EventTypeAgreementEnded || paid.eventType != wechatpay.EventTypeUserPaid ||
+		ended.ended.OutCardCode != "queued" || paid.paid.PayInformation.PayAmount != 300 {
+		t.Errorf("after the restart: %+v then %+v", ended, paid)
+	}
+	if err := e.srv.WaitNotifications(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if st := e.srv.NotificationStats(); st.Delivered != 2 {
+		t.Errorf("stats after the restart %+v", st)
 	}
 }

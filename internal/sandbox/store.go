@@ -80,6 +80,10 @@ func openStore(path string) (*store, error) {
 	// Group commit: concurrent changes share one transaction and one fsync.
 	db.MaxBatchDelay = time.Millisecond
 	st.db = db
+	if st.ready() {
+		// Opening an existing store writes nothing: it opens on a full disk.
+		return st, nil
+	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
@@ -109,6 +113,29 @@ func openStore(path string) (*store, error) {
 		return nil, fmt.Errorf("sandbox: data file %s: %w", st.path, err)
 	}
 	return st, nil
+}
+
+// ready reports a store of this schema with every bucket, and reads its id
+// base.
+func (st *store) ready() bool {
+	ok := false
+	st.db.View(func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
+			if tx.Bucket(b) == nil {
+				return nil
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if string(meta.Get([]byte("version"))) != schemaVersion {
+			return nil
+		}
+		if b := meta.Get([]byte("id_base")); len(b) == 8 {
+			st.idBase = binary.BigEndian.Uint64(b)
+		}
+		ok = true
+		return nil
+	})
+	return ok
 }
 
 func (st *store) close() error {
