@@ -32,5 +32,6 @@
 //   - multipart.go: the signed part of an upload;
 //   - seal.go, certs.go, notify.go: AEAD_AES_256_GCM under the APIv3 key,
 //     the body of GET /v3/certificates and notification envelopes;
-//   - keys.go, random.go: PEM key material, nonces and identifiers.
+//   - keys.go, keyset.go, random.go: PEM key material, fresh key sets (the
+//     sandbox's init, the test kit), nonces and identifiers.
 package gateway
