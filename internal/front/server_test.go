@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"testing"
 	"time"
 
@@ -30,6 +31,7 @@ func TestWhatAnswers(t *testing.T) {
 	key, _ := gateway.ParsePrivateKey(testkeys.PlatformKeyPEM)
 	var answers gateway.Answers
 	var faults gateway.FaultSet
+	var mu sync.Mutex // Observe runs on the server's goroutines
 	var observed []*front.Exchange
 	s := &front.Server{
 		Verifier: gateway.Verifier{MchID: testkeys.MchID, MerchantSerial: testkeys.MerchantSerial, Key: pub},
@@ -41,7 +43,11 @@ func TestWhatAnswers(t *testing.T) {
 			}
 			return nil
 		}),
-		Observe: func(ex *front.Exchange) { observed = append(observed, ex) },
+		Observe: func(ex *front.Exchange) {
+			mu.Lock()
+			observed = append(observed, ex)
+			mu.Unlock()
+		},
 	}
 	hs := httptest.NewServer(s)
 	defer hs.Close()
@@ -72,6 +78,8 @@ func TestWhatAnswers(t *testing.T) {
 	if got := get("/v3/discount-card/cards/c"); got != -1 {
 		t.Errorf("drop: %d", got)
 	}
+	mu.Lock()
+	defer mu.Unlock()
 	if len(observed) != 4 || !observed[2].Programmed || !observed[3].Dropped || observed[3].Response != nil || !observed[0].Admitted {
 		t.Errorf("observed %d exchanges", len(observed))
 	}
