@@ -159,6 +159,25 @@ func TestNotifyURL(t *testing.T) {
 	}
 }
 
+// TestNotificationIDsAreDistinct: a thousand notifications in one second
+// get a thousand ids (a deduplicating handler drops a repeated id).
+func TestNotificationIDsAreDistinct(t *testing.T) {
+	kit := wxpaytest.Start(t, wxpaytest.FS(spec.FS), wxpaytest.WithClock(func() time.Time { return time.Unix(1700000000, 0) }))
+	seen := map[string]bool{}
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var env struct{ ID string }
+		json.NewDecoder(r.Body).Decode(&env)
+		seen[env.ID] = true
+		w.WriteHeader(204)
+	})
+	for range 1000 {
+		kit.Notify(h, wxpaytest.Notification{EventType: "REFUND.SUCCESS", Resource: map[string]any{}})
+	}
+	if len(seen) != 1000 {
+		t.Errorf("%d distinct ids for 1000 notifications", len(seen))
+	}
+}
+
 // TestOwnSpecFolder: a folder of the user's, with an endpoint the bundled
 // spec does not have, served from Dir.
 func TestOwnSpecFolder(t *testing.T) {
