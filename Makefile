@@ -5,7 +5,7 @@ OUT ?= generated/wechatpay
 PKG ?= wechatpay
 WXPAYGEN = $(GO) run ./cmd/wxpaygen -spec $(SPEC) -out $(OUT) -package $(PKG)
 
-.PHONY: help generate check vet test fuzz bench bench-client bench-generator bench-instructions bench-peers demo
+.PHONY: help generate check vet test fuzz bench bench-client bench-generator bench-instructions bench-peers bench-sandbox demo
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -38,7 +38,7 @@ fuzz: ## run every fuzz target for FUZZTIME each (default 30s)
 bench: bench-client bench-generator ## every benchmark with allocation counts, and the allocation budgets
 
 bench-client: ## the generated call against a bare baseline (server in its own process), chain, path, Validate, notifications; then the allocation budgets (without -race)
-	$(GO) test ./generated/wechatpay/ ./apiv3/ ./internal/... -run '^$$' -bench . -benchmem
+	$(GO) test ./generated/wechatpay/ ./apiv3/ ./internal/... ./wxpaytest/ -run '^$$' -bench . -benchmem
 	$(GO) test ./generated/wechatpay/ ./apiv3/ -run 'Alloc' -count=1
 
 bench-generator: ## generator on synthetic specs (10/100/1000 copies of discount-card), per stage, and go build of the 100-copy output
@@ -50,6 +50,12 @@ bench-instructions: ## instructions per call, generated client vs baseline (valg
 
 bench-peers: ## wxpaygen beside oapi-codegen v2.8.2 and ogen v1.24.0 on the same synthetic specs (needs the Go module proxy; ~20 min; not part of test)
 	bash scripts/bench-peers.sh
+
+bench-sandbox: ## the sandbox's measurements (docs/PERFORMANCE.md): load test at 5,000 records, empty store vs 100,000 records, 1,000 notifications across kill -9, full disk (~10 min)
+	$(GO) test ./internal/sandbox/ -run '^TestLoad$$' -v -count=1
+	WXPAY_LOAD_LARGE=1 $(GO) test ./internal/sandbox/ -run '^TestLoadLargeStore$$' -v -count=1 -timeout 30m
+	WXPAY_CRASH_NOTIFICATIONS=1000 $(GO) test ./cmd/wxpay-sandbox/ -run '^(TestKillAndRestart|TestFullAndReadOnlyDisk)$$' -v -count=1
+	$(GO) test ./internal/sandbox/ -run '^$$' -bench StoreAddRecord -benchtime 2000x -count 3
 
 demo: ## run the quickstart for real: sandbox init + serve on a free loopback port, the example, stop
 	bash scripts/demo.sh

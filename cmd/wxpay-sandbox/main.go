@@ -1,14 +1,18 @@
-// Command wxpay-sandbox runs a local stand-in for the WeChat Pay APIv3
-// discount-card (微信先享卡) service on loopback, over plain HTTP, for
-// developing and testing merchant code.
+// Command wxpay-sandbox runs a local stand-in for WeChat Pay APIv3 on
+// loopback, over plain HTTP, for developing and testing merchant code: it
+// serves every operation of a spec folder (the bundled spec/ by default),
+// the discount card (微信先享卡) with its business rules, every other
+// operation with its example or a programmed answer.
 //
 // Usage:
 //
 //	wxpay-sandbox init [-force] [-mchid ID] [-base-url URL] DIR
-//	wxpay-sandbox serve -dir DIR [-addr 127.0.0.1:8780] [-data FILE] [-mode pubkey|cert|both] [-fault SPEC]... [-check-responses] [-v]
+//	wxpay-sandbox serve -dir DIR [-spec SPEC_DIR] [-addr 127.0.0.1:8780] [-data FILE] [-mode pubkey|cert|both] [-fault SPEC]... [-check-responses] [-v]
 //	wxpay-sandbox accept -addr ADDR [-openid OPENID] [-sharer-openid OPENID] OUT_CARD_CODE
 //	wxpay-sandbox end -addr ADDR -state FINISHED|UNFINISHED [-reason DUE_TO_QUIT|EARLY_QUIT] [-pay-amount N] OUT_CARD_CODE
 //	wxpay-sandbox fault -addr ADDR SPEC      ("" clears the faults)
+//	wxpay-sandbox answer -addr ADDR [-status N] [-code CODE] [-message TEXT] [-body JSON] [-times N] OPERATION_ID
+//	wxpay-sandbox answer -addr ADDR -clear [OPERATION_ID]
 //	wxpay-sandbox -version
 //
 // init writes keys, certificates, an APIv3 key, a card template and the
@@ -49,10 +53,12 @@ func main() {
 
 const usage = `usage:
   wxpay-sandbox init [-force] [-mchid ID] [-base-url URL] DIR
-  wxpay-sandbox serve -dir DIR [-addr 127.0.0.1:8780] [-data FILE] [-mode pubkey|cert|both] [-fault SPEC]... [-check-responses] [-v]
+  wxpay-sandbox serve -dir DIR [-spec SPEC_DIR] [-addr 127.0.0.1:8780] [-data FILE] [-mode pubkey|cert|both] [-fault SPEC]... [-check-responses] [-v]
   wxpay-sandbox accept -addr ADDR [-openid OPENID] [-sharer-openid OPENID] OUT_CARD_CODE
   wxpay-sandbox end -addr ADDR -state FINISHED|UNFINISHED [-reason DUE_TO_QUIT|EARLY_QUIT] [-pay-amount N] OUT_CARD_CODE
   wxpay-sandbox fault -addr ADDR SPEC
+  wxpay-sandbox answer -addr ADDR [-status N] [-code CODE] [-message TEXT] [-body JSON] [-times N] OPERATION_ID
+  wxpay-sandbox answer -addr ADDR -clear [OPERATION_ID]
   wxpay-sandbox -version
 
 fault SPEC: rules separated by ';', each KIND[=DELAY][,times=N][,op=OPERATION_ID]
@@ -78,6 +84,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdEnd(ctx, args[1:], stdout, stderr)
 	case "fault", "faults":
 		err = cmdFault(ctx, args[1:], stdout, stderr)
+	case "answer", "answers":
+		err = cmdAnswer(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -170,7 +178,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlagSet("serve", stderr)
 	dir := fs.String("dir", "", "setup directory written by init (required)")
 	addr := fs.String("addr", "127.0.0.1:8780", "loopback address to listen on (port 0 picks one)")
-	data := fs.String("data", "", "file keeping the state across restarts")
+	data := fs.String("data", "", "store `FILE` keeping the state and unacknowledged notifications across restarts (a bbolt database)")
+	specDir := fs.String("spec", "", "spec folder to serve, every *.yaml of it (default: the bundled spec/)")
 	mode := fs.String("mode", "pubkey", "signing mode: pubkey, cert or both")
 	checkResponses := fs.Bool("check-responses", false, "log answers that do not match the OpenAPI document")
 	verbose := fs.Bool("v", false, "log notification deliveries")
@@ -197,6 +206,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError(err.Error())
 	}
 	cfg.DataFile = *data
+	cfg.SpecDir = *specDir
 	logf := func(format string, args ...any) {
 		fmt.Fprintf(stderr, time.Now().Format("15:04:05.000 ")+format+"\n", args...)
 	}
@@ -219,6 +229,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		srv.Close()
 		return err
 	}
+	// The body has its own deadline (Config.BodyTimeout, set per request by
+	// the sandbox); these bound the headers and idle connections.
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
 	fmt.Fprintf(stdout, "listening on http://%s\n", ln.Addr())
 	if f, ok := stdout.(interface{ Sync() error }); ok {
@@ -299,18 +311,65 @@ func cmdFault(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return post(ctx, *addr, "/sandbox/faults", map[string]string{"spec": pos[0]}, stdout)
 }
 
-// post sends a control request and prints the answer.
-func post(ctx context.Context, addr, path string, body any, stdout io.Writer) error {
-	if !sandbox.IsLoopbackAddr(addr) {
-		return usageError(fmt.Sprintf("-addr %s is not a loopback address", addr))
-	}
-	b, err := json.Marshal(body)
+func cmdAnswer(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet("answer", stderr)
+	addr := controlAddr(fs)
+	status := fs.Int("status", 0, "HTTP status (default 200 with -body, 204 without, 400 with -code)")
+	code := fs.String("code", "", "a WeChat Pay error code, e.g. ORDER_NOT_EXIST")
+	message := fs.String("message", "", "the error's message")
+	body := fs.String("body", "", "the JSON body of a success")
+	times := fs.Int("times", 0, "for the next N requests only (default: until cleared)")
+	clear := fs.Bool("clear", false, "clear the answer of OPERATION_ID, or every answer")
+	pos, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
+	if *clear {
+		if len(pos) > 1 {
+			return usageError("answer -clear takes at most one OPERATION_ID")
+		}
+		q := ""
+		if len(pos) == 1 {
+			q = "?op=" + url.QueryEscape(pos[0])
+		}
+		return send(ctx, http.MethodDelete, *addr, "/sandbox/answers"+q, nil, stdout)
+	}
+	if len(pos) != 1 {
+		return usageError("answer needs exactly one OPERATION_ID")
+	}
+	a := sandbox.Answer{Status: *status, Code: *code, Message: *message, Times: *times}
+	if *body != "" {
+		a.Body = json.RawMessage(*body)
+	}
+	if err := a.Check(); err != nil {
+		return usageError(err.Error())
+	}
+	return post(ctx, *addr, "/sandbox/answers", struct {
+		Op string `json:"op"`
+		sandbox.Answer
+	}{pos[0], a}, stdout)
+}
+
+// post sends a control request and prints the answer.
+func post(ctx context.Context, addr, path string, body any, stdout io.Writer) error {
+	return send(ctx, http.MethodPost, addr, path, body, stdout)
+}
+
+// send sends a control request (body nil: none) and prints the answer.
+func send(ctx context.Context, method, addr, path string, body any, stdout io.Writer) error {
+	if !sandbox.IsLoopbackAddr(addr) {
+		return usageError(fmt.Sprintf("-addr %s is not a loopback address", addr))
+	}
+	var b []byte
+	if body != nil {
+		var err error
+		if b, err = json.Marshal(body); err != nil {
+			return err
+		}
+	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+addr+path, bytes.NewReader(b))
+	req, err := http.NewRequestWithContext(ctx, method, "http://"+addr+path, bytes.NewReader(b))
 	if err != nil {
 		return err
 	}

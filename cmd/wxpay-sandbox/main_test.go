@@ -83,7 +83,7 @@ func TestCLI(t *testing.T) {
 		t.Errorf("unknown command: %d", code)
 	}
 
-	data := filepath.Join(t.TempDir(), "data.json")
+	data := filepath.Join(t.TempDir(), "sandbox.db")
 	addr, stop := serve(t, "-dir", dir, "-addr", "127.0.0.1:0", "-data", data, "-mode", "cert", "-fault", "latency=1ms", "-check-responses")
 
 	cfg, err := apiv3.LoadConfigFile(filepath.Join(dir, sandbox.FileClientConfig))
@@ -134,6 +134,27 @@ func TestCLI(t *testing.T) {
 	_, _, err = client.V3.DiscountCard.Cards.OutCardCode("cli-1").Get(ctx)
 	if !apiv3.IsCode(err, "SYSTEM_ERROR") {
 		t.Errorf("after the fault: %v", err)
+	}
+	// answer: a programmed error code once, then the example again; misuse
+	// is refused before anything is sent.
+	order := client.V3.Pay.Transactions.OutTradeNo.OutTradeNo("1217752501201407033233368018")
+	if code, _, errs := runCmd(t, "answer", "-addr", addr, "-status", "404", "-code", "ORDER_NOT_EXIST", "-message", "订单不存在", "-times", "1", "queryOrderByOutTradeNo"); code != 0 {
+		t.Fatalf("answer: %d %s", code, errs)
+	}
+	if _, _, err := order.Get(ctx, nil); !apiv3.IsCode(err, "ORDER_NOT_EXIST") {
+		t.Errorf("after answer: %v", err)
+	}
+	if _, _, err := order.Get(ctx, nil); err != nil {
+		t.Errorf("after the one answer: %v", err)
+	}
+	if code, _, errs := runCmd(t, "answer", "-addr", addr, "-body", `{"trade_state":`, "queryOrderByOutTradeNo"); code != 2 || !strings.Contains(errs, "JSON") {
+		t.Errorf("answer with a broken body: %d %s", code, errs)
+	}
+	if code, _, errs := runCmd(t, "answer", "-addr", addr, "-code", "X", "noSuchOperation"); code != 1 || !strings.Contains(errs, "noSuchOperation") {
+		t.Errorf("answer for an unknown operation: %d %s", code, errs)
+	}
+	if code, out, errs := runCmd(t, "answer", "-addr", addr, "-clear"); code != 0 || strings.TrimSpace(out) != "{}" {
+		t.Errorf("answer -clear: %d %q %s", code, out, errs)
 	}
 	if code, out, errs := runCmd(t, "end", "-addr", addr, "-state", "UNFINISHED", "-reason", "EARLY_QUIT", "-pay-amount", "250", "cli-1"); code != 0 || !strings.Contains(out, `"EARLY_QUIT"`) {
 		t.Fatalf("end: %d %s %s", code, out, errs)

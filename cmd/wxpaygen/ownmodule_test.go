@@ -37,6 +37,10 @@ func TestFromTheUsersOwnModule(t *testing.T) {
 	if out := m.run("run", "."); strings.TrimSpace(out) != "true" {
 		t.Fatalf("program printed %q", out)
 	}
+	t.Run("TestsAgainstTheKitAndTheSandbox", func(t *testing.T) {
+		m.t = t
+		usersOwnTestsAndSandbox(t, m)
+	})
 }
 
 // A regeneration after which fewer files are needed works under go

@@ -1,6 +1,7 @@
 // Package gateway is the server side of the WeChat Pay APIv3 wire rules,
-// shared by the test double internal/wxtest and the local sandbox
-// internal/sandbox. It holds no business behaviour and no testing.TB: only
+// which internal/front assembles into the one front door that the test kit
+// wxpaytest, the test double internal/wxtest and the local sandbox
+// internal/sandbox serve through. It holds no business behaviour and no testing.TB: only
 // what WeChat Pay's gateway does to every request and answer.
 //
 // It implements the rules on its own, with the standard library and
@@ -22,10 +23,15 @@
 //     once, openapi3filter request and response validation, the 4-byte
 //     UTF-8 rule, and the 400 PARAM_ERROR answer with
 //     detail.field/location/issue/value;
-//   - admit.go: the checks in WeChat Pay's order, before business rules;
+//   - admit.go, body.go: the checks in WeChat Pay's order, before business
+//     rules; bodies read within a deadline, and a JSON body that must be
+//     exactly one value in UTF-8;
+//   - faults.go, answers.go: injected faults and programmed answers, as the
+//     test kit and the sandbox's control API set them;
 //   - error.go: the error body and an answer before it is signed;
 //   - multipart.go: the signed part of an upload;
 //   - seal.go, certs.go, notify.go: AEAD_AES_256_GCM under the APIv3 key,
 //     the body of GET /v3/certificates and notification envelopes;
-//   - keys.go, random.go: PEM key material, nonces and identifiers.
+//   - keys.go, keyset.go, random.go: PEM key material, fresh key sets (the
+//     sandbox's init, the test kit), nonces and identifiers.
 package gateway

@@ -3,8 +3,10 @@ package gateway
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/routers"
@@ -26,12 +28,22 @@ type Route struct {
 // [{url: "/"}], so that only the path matters. The documents are only read.
 type Router struct {
 	routers []routers.Router
+	ops     map[string]*openapi3.Operation // by operationId
 }
 
 // NewRouter routes on docs, tried in order.
 func NewRouter(docs ...*openapi3.T) (*Router, error) {
-	rt := &Router{}
+	rt := &Router{ops: map[string]*openapi3.Operation{}}
 	for i, doc := range docs {
+		if doc.Paths != nil {
+			for _, item := range doc.Paths.Map() {
+				for _, op := range item.Operations() {
+					if op.OperationID != "" {
+						rt.ops[op.OperationID] = op
+					}
+				}
+			}
+		}
 		r, err := gorillamux.NewRouter(serveFromRoot(doc))
 		if err != nil {
 			return nil, fmt.Errorf("gateway: routing document %d: %w", i+1, err)
@@ -40,6 +52,12 @@ func NewRouter(docs ...*openapi3.T) (*Router, error) {
 	}
 	return rt, nil
 }
+
+// Operation returns the operation with operationId id, or nil.
+func (rt *Router) Operation(id string) *openapi3.Operation { return rt.ops[id] }
+
+// OperationIDs returns the operationIds routed, sorted.
+func (rt *Router) OperationIDs() []string { return slices.Sorted(maps.Keys(rt.ops)) }
 
 // serveFromRoot returns a shallow copy of doc whose servers, and those of
 // its paths, are [{url: "/"}].

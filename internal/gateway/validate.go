@@ -21,11 +21,19 @@ var responseOptions = &openapi3filter.Options{
 	AuthenticationFunc:    openapi3filter.NoopAuthenticationFunc,
 }
 
-// ValidateRequest checks r, whose body is body, against the operation with
-// openapi3filter.ValidateRequest (on a copy of r), then refuses JSON strings
+// ValidateRequest checks r, whose body is body: a JSON body must be one
+// valid JSON value in UTF-8 (CheckJSON), then the request must pass
+// openapi3filter.ValidateRequest against the operation (on a copy of r),
+// then it refuses JSON strings
 // with 4-byte UTF-8 characters (a WeChat Pay rule the schema cannot
 // express). A failure is a 400 PARAM_ERROR (see ParamError).
 func (rt *Route) ValidateRequest(ctx context.Context, r *http.Request, body []byte) *Error {
+	isJSON := strings.Contains(r.Header.Get("Content-Type"), "json")
+	if len(body) > 0 && isJSON {
+		if e := CheckJSON(body); e != nil {
+			return e
+		}
+	}
 	in := &openapi3filter.RequestValidationInput{
 		Request:    withBody(ctx, r, body),
 		PathParams: rt.PathParams,
@@ -35,7 +43,7 @@ func (rt *Route) ValidateRequest(ctx context.Context, r *http.Request, body []by
 	if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
 		return validationError(err)
 	}
-	if len(body) > 0 && strings.Contains(r.Header.Get("Content-Type"), "json") {
+	if len(body) > 0 && isJSON {
 		if ptr, ok := FourByteString(body); ok {
 			return ParamError(ptr, "body", "string contains a 4-byte UTF-8 character",
 				"参数错误：字符串不能包含4字节UTF-8字符")

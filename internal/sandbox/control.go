@@ -15,6 +15,10 @@ import (
 //	POST /sandbox/cards/{out_card_code}/end     {"state": "UNFINISHED", "reason": "EARLY_QUIT", "pay_amount": 100}
 //	GET  /sandbox/faults                        the faults in force
 //	POST /sandbox/faults                        {"spec": "429,times=1;latency=200ms"} replaces them ("" clears)
+//	GET  /sandbox/answers                       the programmed answers, by operationId
+//	POST /sandbox/answers                       {"op": "createRefund", "status": 200, "body": {...}} or
+//	                                            {"op": "queryOrderByOutTradeNo", "status": 404, "code": "ORDER_NOT_EXIST", "message": "..."}, "times" optional
+//	DELETE /sandbox/answers[?op=OPERATION_ID]   clears them (all, or one operation's)
 //	GET  /sandbox/notifications                 delivery counters
 func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.EscapedPath(), "/sandbox/")
@@ -59,6 +63,28 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		controlJSON(w, http.StatusOK, map[string]any{"spec": FormatFaults(s.Faults())})
+	case path == "answers":
+		switch r.Method {
+		case http.MethodGet:
+		case http.MethodPost, http.MethodPut:
+			var req struct {
+				Op string `json:"op"`
+				Answer
+			}
+			if !decode(&req) {
+				return
+			}
+			if err := s.SetAnswer(req.Op, req.Answer); err != nil {
+				controlError(w, http.StatusBadRequest, "PARAM_ERROR", err.Error())
+				return
+			}
+		case http.MethodDelete:
+			s.ClearAnswers(r.URL.Query().Get("op"))
+		default:
+			controlError(w, http.StatusMethodNotAllowed, "METHOD_NOT_ALLOWED", "GET, POST or DELETE")
+			return
+		}
+		controlJSON(w, http.StatusOK, s.Answers())
 	case path == "notifications" && r.Method == http.MethodGet:
 		controlJSON(w, http.StatusOK, s.NotificationStats())
 	case strings.HasPrefix(path, "cards/"):

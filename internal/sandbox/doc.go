@@ -1,10 +1,11 @@
-// Package sandbox is a local stand-in for the WeChat Pay APIv3 discount-card
-// (微信先享卡) service, for developing and testing merchant code without
-// touching WeChat Pay. cmd/wxpay-sandbox is its command-line shell.
+// Package sandbox is a local stand-in for WeChat Pay APIv3, for developing
+// and testing merchant code without touching WeChat Pay: every operation of
+// a spec folder (the bundled spec/ by default), the discount card (微信先享卡)
+// with its business rules. cmd/wxpay-sandbox is its command-line shell.
 //
-// A Server answers the operations of the embedded OpenAPI documents (package
-// spec) over plain HTTP on loopback, checking every request in the order
-// WeChat Pay does:
+// A Server answers the operations of the spec folder over plain HTTP on
+// loopback, through the front door shared with the test kit
+// (internal/front), checking every request in the order WeChat Pay does:
 //
 //  1. the Authorization header: scheme, mchid, the merchant certificate
 //     serial, a timestamp within 5 minutes and the RSA-SHA256 signature over
@@ -12,7 +13,9 @@
 //  2. the request against the document with openapi3filter, routed on a copy
 //     whose servers are "/" and with path parameters percent-decoded once
 //     (400 PARAM_ERROR with detail.field and detail.location);
-//  3. the business rules of the card (store.go).
+//  3. a programmed answer (SetAnswer, POST /sandbox/answers), else the
+//     business rules of the card (handlers.go, user.go), else the
+//     operation's example.
 //
 // Every answer, errors included, is signed with the platform key
 // (Wechatpay-Timestamp, -Nonce, -Serial, -Signature, -Signature-Type) and
@@ -23,13 +26,16 @@
 // until acknowledged. Faults (latency, 202, 429, 500, dropped connections, bad
 // signatures, stale timestamps) can be injected for the merchant's own tests.
 //
-// The wire rules (Authorization, signatures, routing and validation, the
-// error body, encryption) come from internal/gateway, which the test double
-// internal/wxtest shares; this package adds the card's business rules, the
-// control endpoints, faults, notification delivery and persistence.
+// The wire rules and their order come from internal/gateway and
+// internal/front, which the test kit and the test double share; this package
+// adds the card's business rules, the control endpoints, notification
+// delivery and the store.
 //
-// State lives in memory and, with Config.DataFile, in a JSON file that is
-// replaced atomically after every change, before the change is acknowledged.
+// State lives in a bbolt file (store.go): every change is one transaction,
+// committed before it is acknowledged, together with the notifications it
+// causes (a transactional outbox), so that a 2xx means stored and a queued
+// notification survives a crash. Without Config.DataFile the file is
+// temporary.
 //
 // Init writes a development setup (keys, certificates, APIv3 key, card
 // template, and the wxpay.json that apiv3.LoadConfigFile reads); LoadDir reads

@@ -1,36 +1,29 @@
 package sandbox
 
 import (
-	"context"
 	"fmt"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/wxpaygen/wxpaygen/internal/front"
 	"github.com/wxpaygen/wxpaygen/internal/gateway"
 	"github.com/wxpaygen/wxpaygen/spec"
 )
 
-// specFiles are the embedded documents the sandbox serves, in routing order.
-var specFiles = []string{"discount-card.yaml", "certificates.yaml"}
-
-// newRouter loads and validates the embedded documents and routes on them.
-func newRouter() (*gateway.Router, error) {
-	var docs []*openapi3.T
-	for _, name := range specFiles {
-		data, err := spec.FS.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		doc, err := openapi3.NewLoader().LoadFromData(data)
-		if err != nil {
-			return nil, fmt.Errorf("sandbox: loading spec/%s: %w", name, err)
-		}
-		if err := doc.Validate(context.Background()); err != nil {
-			return nil, fmt.Errorf("sandbox: spec/%s: %w", name, err)
-		}
-		docs = append(docs, doc)
+// newRouter loads the spec folder dir ("" for the bundled spec.FS) as the
+// generator reads it, and routes on every operation of every file.
+func newRouter(dir string) (*gateway.Router, error) {
+	var doc *openapi3.T
+	var err error
+	if dir == "" {
+		doc, err = front.LoadSpecFS(spec.FS)
+	} else {
+		doc, err = front.LoadSpec(dir)
 	}
-	rt, err := gateway.NewRouter(docs...)
+	if err != nil {
+		return nil, fmt.Errorf("sandbox: %w", err)
+	}
+	rt, err := gateway.NewRouter(doc)
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}

@@ -7,9 +7,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"strings"
-	"time"
-	"unicode/utf8"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/wxpaygen/wxpaygen/internal/gateway"
 )
@@ -59,34 +58,34 @@ func (s *Server) prepareCard(ctx context.Context, _ *gateway.Route, body []byte)
 	if e := checkNotifyURL(req.NotifyURL); e != nil {
 		return nil, e
 	}
-	st := s.store
-	st.mu.Lock()
-	if c := st.cards[req.OutCardCode]; c != nil {
-		st.mu.Unlock()
-		if c.State == statePending && c.CardTemplateID == req.CardTemplateID && c.AppID == req.AppID && c.NotifyURL == req.NotifyURL {
-			return gateway.JSONResponse(http.StatusOK, map[string]string{"prepare_card_token": c.Token}), nil
+	var token string
+	_, e := s.update(func(t *tx) error {
+		c, err := getCard(t.b, req.OutCardCode)
+		if err != nil {
+			return err
 		}
-		return nil, &gateway.Error{Status: http.StatusBadRequest, Code: "RESOURCE_ALREADY_EXISTS",
-			Message: "商户领卡号已存在：" + req.OutCardCode,
-			Detail:  map[string]any{"field": "/out_card_code", "location": "body", "issue": "out_card_code already used"}}
-	}
-	c := &card{
-		OutCardCode:    req.OutCardCode,
-		CardTemplateID: req.CardTemplateID,
-		AppID:          req.AppID,
-		NotifyURL:      req.NotifyURL,
-		Token:          gateway.RandomString(32),
-		PreparedAt:     formatTime(s.now()),
-		State:          statePending,
-	}
-	c.index()
-	st.cards[c.OutCardCode] = c
-	st.order = append(st.order, c.OutCardCode)
-	st.version++
-	v := st.version
-	token := c.Token
-	st.mu.Unlock()
-	if e := s.waitPersisted(ctx, v); e != nil {
+		if c != nil {
+			if c.State == statePending && c.CardTemplateID == req.CardTemplateID && c.AppID == req.AppID && c.NotifyURL == req.NotifyURL {
+				token = c.Token // a safe retry
+				return nil
+			}
+			return refuse(&gateway.Error{Status: http.StatusBadRequest, Code: "RESOURCE_ALREADY_EXISTS",
+				Message: "商户领卡号已存在：" + req.OutCardCode,
+				Detail:  map[string]any{"field": "/out_card_code", "location": "body", "issue": "out_card_code already used"}})
+		}
+		c = &card{
+			OutCardCode:    req.OutCardCode,
+			CardTemplateID: req.CardTemplateID,
+			AppID:          req.AppID,
+			NotifyURL:      req.NotifyURL,
+			Token:          gateway.RandomString(32),
+			PreparedAt:     formatTime(s.now()),
+			State:          statePending,
+		}
+		token = c.Token
+		return t.putCard(c)
+	})
+	if e != nil {
 		return nil, e
 	}
 	return gateway.JSONResponse(http.StatusOK, map[string]string{"prepare_card_token": token}), nil
@@ -123,14 +122,42 @@ func hostPort(u *url.URL) string {
 }
 
 func (s *Server) getCard(_ context.Context, rt *gateway.Route, _ []byte) (*gateway.Response, *gateway.Error) {
-	st := s.store
-	st.mu.RLock()
-	defer st.mu.RUnlock()
-	c, e := st.claimed(rt.PathParams["out_card_code"])
+	var view *cardView
+	e := s.view(func(b *bolt.Tx) error {
+		c, err := claimed(b, rt.PathParams["out_card_code"])
+		if err != nil {
+			return err
+		}
+		view, err = s.cardView(b, c, true)
+		return err
+	})
 	if e != nil {
 		return nil, e
 	}
-	return gateway.JSONResponse(http.StatusOK, s.cardView(c, true)), nil
+	return gateway.JSONResponse(http.StatusOK, view), nil
+}
+
+// notFound is the answer for an unknown (or not yet claimed) card.
+func notFound(code string, pending bool) *gateway.Error {
+	msg := "先享卡不存在：" + code
+	if pending {
+		msg = "用户尚未领取该先享卡：" + code
+	}
+	return &gateway.Error{Status: http.StatusNotFound, Code: "RESOURCE_NOT_EXISTS", Message: msg}
+}
+
+// claimed reads the claimed card code, or refuses with 404.
+func claimed(b *bolt.Tx, code string) (*card, error) {
+	c, err := getCard(b, code)
+	switch {
+	case err != nil:
+		return nil, err
+	case c == nil:
+		return nil, refuse(notFound(code, false))
+	case c.State == statePending:
+		return nil, refuse(notFound(code, true))
+	}
+	return c, nil
 }
 
 type addUserRecordsRequest struct {
@@ -147,53 +174,50 @@ func (s *Server) addUserRecords(ctx context.Context, rt *gateway.Route, body []b
 		return nil, e
 	}
 	code := rt.PathParams["out_card_code"]
-	st := s.store
-	st.mu.Lock()
-	c, e := st.claimed(code)
+	_, e := s.update(func(t *tx) error {
+		c, err := claimed(t.b, code)
+		if err != nil {
+			return err
+		}
+		if req.CardTemplateID != c.CardTemplateID {
+			return refuse(gateway.ParamError("/card_template_id", "body", "card_template_id is not the card's template",
+				"参数错误：先享卡模板ID与该卡不一致"))
+		}
+		newObjectives, newRewards, e := checkRecords(t, c, &req)
+		if e != nil {
+			return refuse(e)
+		}
+		if len(newObjectives)+len(newRewards) == 0 { // every record already there: nothing to do
+			return nil
+		}
+		for _, r := range newObjectives {
+			if err := t.addRecord(code, kindObjective, r.SerialNo, r); err != nil {
+				return err
+			}
+		}
+		for _, r := range newRewards {
+			if err := t.addRecord(code, kindReward, r.SerialNo, r); err != nil {
+				return err
+			}
+		}
+		c.apply(newObjectives, newRewards)
+		return t.putCard(c)
+	})
 	if e != nil {
-		st.mu.Unlock()
-		return nil, e
-	}
-	if req.CardTemplateID != c.CardTemplateID {
-		st.mu.Unlock()
-		return nil, gateway.ParamError("/card_template_id", "body", "card_template_id is not the card's template",
-			"参数错误：先享卡模板ID与该卡不一致")
-	}
-	newObjectives, newRewards, e := s.checkRecords(c, &req)
-	if e != nil {
-		st.mu.Unlock()
-		return nil, e
-	}
-	if len(newObjectives)+len(newRewards) == 0 { // every record already there: nothing to do
-		st.mu.Unlock()
-		return &gateway.Response{Status: http.StatusNoContent, Header: http.Header{}}, nil
-	}
-	for _, r := range newObjectives {
-		c.ObjectiveRecords = append(c.ObjectiveRecords, r)
-		c.objectiveSerials[r.SerialNo] = true
-	}
-	for _, r := range newRewards {
-		c.RewardRecords = append(c.RewardRecords, r)
-		c.rewardSerials[r.SerialNo] = true
-	}
-	st.version++
-	v := st.version
-	st.mu.Unlock()
-	if e := s.waitPersisted(ctx, v); e != nil {
 		return nil, e
 	}
 	return &gateway.Response{Status: http.StatusNoContent, Header: http.Header{}}, nil
 }
 
 // checkRecords returns the records of req that are new to c, or the reason
-// to refuse the request. Caller holds the store lock.
-func (s *Server) checkRecords(c *card, req *addUserRecordsRequest) ([]objectiveRecord, []rewardRecord, *gateway.Error) {
+// to refuse the request.
+func checkRecords(t *tx, c *card, req *addUserRecordsRequest) ([]objectiveRecord, []rewardRecord, *gateway.Error) {
 	var objectives []objectiveRecord
 	var rewards []rewardRecord
 	seen := map[string]bool{}
 	objectiveDelta := map[string]int64{}
 	for i, r := range req.Objectives {
-		if c.objectiveSerials[r.SerialNo] || seen["o"+r.SerialNo] {
+		if seen["o"+r.SerialNo] || t.hasSerial(c.OutCardCode, kindObjective, r.SerialNo) {
 			continue
 		}
 		seen["o"+r.SerialNo] = true
@@ -207,7 +231,7 @@ func (s *Server) checkRecords(c *card, req *addUserRecordsRequest) ([]objectiveR
 			d = -d
 		}
 		objectiveDelta[r.ObjectiveID] += d
-		if c.objectiveCount(r.ObjectiveID)+objectiveDelta[r.ObjectiveID] < 0 {
+		if c.Completions[r.ObjectiveID]+objectiveDelta[r.ObjectiveID] < 0 {
 			return nil, nil, gateway.ParamError(at+"/completion_count", "body", "DECREASE exceeds the completions recorded",
 				"参数错误：减少的目标完成数量超过已完成数量")
 		}
@@ -215,7 +239,7 @@ func (s *Server) checkRecords(c *card, req *addUserRecordsRequest) ([]objectiveR
 	}
 	countDelta, amountDelta := map[string]int64{}, map[string]int64{}
 	for i, r := range req.Rewards {
-		if c.rewardSerials[r.SerialNo] || seen["r"+r.SerialNo] {
+		if seen["r"+r.SerialNo] || t.hasSerial(c.OutCardCode, kindReward, r.SerialNo) {
 			continue
 		}
 		seen["r"+r.SerialNo] = true
@@ -231,9 +255,8 @@ func (s *Server) checkRecords(c *card, req *addUserRecordsRequest) ([]objectiveR
 		}
 		countDelta[r.RewardID] += dc
 		amountDelta[r.RewardID] += da
-		usedCount, usedAmount := c.rewardUsage(r.RewardID)
-		usedCount += countDelta[r.RewardID]
-		usedAmount += amountDelta[r.RewardID]
+		usedCount := c.UsageCounts[r.RewardID] + countDelta[r.RewardID]
+		usedAmount := c.UsageAmounts[r.RewardID] + amountDelta[r.RewardID]
 		switch {
 		case usedAmount > rw.Amount:
 			return nil, nil, gateway.ParamError(at+"/amount", "body",
@@ -254,24 +277,6 @@ func (s *Server) checkRecords(c *card, req *addUserRecordsRequest) ([]objectiveR
 			Message: "先享卡已结束（" + c.State + "），不能再增加用户记录"}
 	}
 	return objectives, rewards, nil
-}
-
-func findObjective(c *card, id string) *TemplateObjective {
-	for i := range c.Objectives {
-		if c.Objectives[i].ObjectiveID == id {
-			return &c.Objectives[i]
-		}
-	}
-	return nil
-}
-
-func findReward(c *card, id string) *TemplateReward {
-	for i := range c.Rewards {
-		if c.Rewards[i].RewardID == id {
-			return &c.Rewards[i]
-		}
-	}
-	return nil
 }
 
 // legacyOrder answers the three operations of the retired 支付分·先享卡
@@ -334,8 +339,8 @@ type cardView struct {
 }
 
 // cardView is the card as getCard shows it; withRecords false leaves out the
-// records and the total (the USER_ACCEPTED payload). Caller holds the lock.
-func (s *Server) cardView(c *card, withRecords bool) *cardView {
+// records and the total (the USER_ACCEPTED payload), which are then not read.
+func (s *Server) cardView(b *bolt.Tx, c *card, withRecords bool) (*cardView, error) {
 	v := &cardView{
 		CardID: c.CardID, CardTemplateID: c.CardTemplateID, OpenID: c.OpenID,
 		OutCardCode: c.OutCardCode, AppID: c.AppID, MchID: s.cfg.MchID,
@@ -349,33 +354,36 @@ func (s *Server) cardView(c *card, withRecords bool) *cardView {
 		p := *c.PayInformation
 		v.PayInformation = &p
 	}
-	for _, o := range c.Objectives {
-		ov := objectiveView{TemplateObjective: o}
-		if withRecords {
-			for _, r := range c.ObjectiveRecords {
-				if r.ObjectiveID == o.ObjectiveID {
-					ov.Records = append(ov.Records, r)
-				}
-			}
-		}
-		v.Objectives = append(v.Objectives, ov)
-	}
-	for _, rw := range c.Rewards {
-		rv := rewardView{TemplateReward: rw}
-		if withRecords {
-			for _, r := range c.RewardRecords {
-				if r.RewardID == rw.RewardID {
-					rv.Records = append(rv.Records, r)
-				}
-			}
-		}
-		v.Rewards = append(v.Rewards, rv)
-	}
+	objectives := map[string][]objectiveRecord{}
+	rewards := map[string][]rewardRecord{}
 	if withRecords {
+		err := eachRecord(b, c.OutCardCode, kindObjective, func(data []byte) error {
+			var r objectiveRecord
+			err := json.Unmarshal(data, &r)
+			objectives[r.ObjectiveID] = append(objectives[r.ObjectiveID], r)
+			return err
+		})
+		if err == nil {
+			err = eachRecord(b, c.OutCardCode, kindReward, func(data []byte) error {
+				var r rewardRecord
+				err := json.Unmarshal(data, &r)
+				rewards[r.RewardID] = append(rewards[r.RewardID], r)
+				return err
+			})
+		}
+		if err != nil {
+			return nil, err
+		}
 		total := c.totalAmount()
 		v.TotalAmount = &total
 	}
-	return v
+	for _, o := range c.Objectives {
+		v.Objectives = append(v.Objectives, objectiveView{TemplateObjective: o, Records: objectives[o.ObjectiveID]})
+	}
+	for _, rw := range c.Rewards {
+		v.Rewards = append(v.Rewards, rewardView{TemplateReward: rw, Records: rewards[rw.RewardID]})
+	}
+	return v, nil
 }
 
 // userPaidView is the USER_PAID payload.
@@ -390,170 +398,4 @@ type userPaidView struct {
 	UnfinishedReason string          `json:"unfinished_reason,omitempty"`
 	TotalAmount      int64           `json:"total_amount"`
 	PayInformation   *payInformation `json:"pay_information"`
-}
-
-// Simulated user actions (the control endpoints and the CLI call these).
-
-// AcceptOptions are the details of a simulated claim.
-type AcceptOptions struct {
-	OpenID       string `json:"openid,omitempty"`        // default: a random openid
-	SharerOpenID string `json:"sharer_openid,omitempty"` // the 邀请有礼 inviter, if any
-}
-
-// ControlError is the error of a simulated user action.
-type ControlError struct {
-	Status  int    `json:"-"`
-	Code    string `json:"code"`
-	Message string `json:"message"`
-}
-
-func (e *ControlError) Error() string { return e.Code + ": " + e.Message }
-
-// Accept simulates the user claiming the pending card code: it becomes
-// ONGOING with the template's objectives and rewards, and USER_ACCEPTED is
-// sent to its notify_url. It returns the card as getCard shows it.
-func (s *Server) Accept(ctx context.Context, code string, opts AcceptOptions) (json.RawMessage, error) {
-	for name, v := range map[string]string{"openid": opts.OpenID, "sharer_openid": opts.SharerOpenID} {
-		if utf8.RuneCountInString(v) > 128 || !utf8.ValidString(v) || strings.ContainsAny(v, "\x00\r\n") {
-			return nil, &ControlError{Status: http.StatusBadRequest, Code: "PARAM_ERROR", Message: name + " must have at most 128 characters"}
-		}
-	}
-	st := s.store
-	st.mu.Lock()
-	c := st.cards[code]
-	switch {
-	case c == nil:
-		st.mu.Unlock()
-		return nil, &ControlError{Status: http.StatusNotFound, Code: "RESOURCE_NOT_EXISTS", Message: "unknown out_card_code " + code}
-	case c.State != statePending:
-		st.mu.Unlock()
-		return nil, &ControlError{Status: http.StatusConflict, Code: "ALREADY_ACCEPTED", Message: "card " + code + " was already claimed (" + c.State + ")"}
-	}
-	now := s.now()
-	c.State = stateOngoing
-	c.CardID = gateway.RandomFrom("0123456789abcdef", 32)
-	c.OpenID = opts.OpenID
-	if c.OpenID == "" {
-		c.OpenID = "oSandbox" + gateway.RandomString(20)
-	}
-	c.SharerOpenID = opts.SharerOpenID
-	c.CreateTime = formatTime(now)
-	c.BeginTime = formatTime(now)
-	c.EndTime = formatTime(now.Add(time.Duration(s.cfg.Template.DurationDays) * 24 * time.Hour))
-	c.Objectives = append([]TemplateObjective(nil), s.cfg.Template.Objectives...)
-	c.Rewards = append([]TemplateReward(nil), s.cfg.Template.Rewards...)
-	st.version++
-	v := st.version
-	payload := mustJSON(s.cardView(c, false))
-	view := mustJSON(s.cardView(c, true))
-	notifyURL := c.NotifyURL
-	st.mu.Unlock()
-	if e := s.waitPersisted(ctx, v); e != nil {
-		return nil, &ControlError{Status: e.Status, Code: e.Code, Message: e.Message}
-	}
-	s.notifier.enqueue(code, notifyURL, eventUserAccepted, payload)
-	return view, nil
-}
-
-// EndOptions say how a card ends.
-type EndOptions struct {
-	State  string `json:"state"`            // FINISHED or UNFINISHED
-	Reason string `json:"reason,omitempty"` // UNFINISHED: DUE_TO_QUIT (default) or EARLY_QUIT
-	// PayAmount is what the user pays back (UNFINISHED only); nil means the
-	// discount enjoyed (total_amount). When positive, the user pays at once
-	// and USER_PAID follows AGREEMENT_ENDED.
-	PayAmount *int64 `json:"pay_amount,omitempty"`
-}
-
-// End simulates the end of the agreement of a claimed card: the state
-// becomes FINISHED or UNFINISHED, AGREEMENT_ENDED is sent, then USER_PAID
-// when the user owes money. It returns the card as getCard shows it.
-func (s *Server) End(ctx context.Context, code string, opts EndOptions) (json.RawMessage, error) {
-	bad := func(msg string) error {
-		return &ControlError{Status: http.StatusBadRequest, Code: "PARAM_ERROR", Message: msg}
-	}
-	switch opts.State {
-	case stateFinished:
-		if opts.Reason != "" || (opts.PayAmount != nil && *opts.PayAmount != 0) {
-			return nil, bad("a FINISHED card has no reason and nothing to pay back")
-		}
-	case stateUnfinished:
-		if opts.Reason == "" {
-			opts.Reason = "DUE_TO_QUIT"
-		}
-		if opts.Reason != "DUE_TO_QUIT" && opts.Reason != "EARLY_QUIT" {
-			return nil, bad("reason must be DUE_TO_QUIT or EARLY_QUIT")
-		}
-		if opts.PayAmount != nil && *opts.PayAmount < 0 {
-			return nil, bad("pay_amount must not be negative")
-		}
-	default:
-		return nil, bad("state must be FINISHED or UNFINISHED")
-	}
-	st := s.store
-	st.mu.Lock()
-	c := st.cards[code]
-	switch {
-	case c == nil:
-		st.mu.Unlock()
-		return nil, &ControlError{Status: http.StatusNotFound, Code: "RESOURCE_NOT_EXISTS", Message: "unknown out_card_code " + code}
-	case c.State == statePending:
-		st.mu.Unlock()
-		return nil, &ControlError{Status: http.StatusConflict, Code: "NOT_ACCEPTED", Message: "card " + code + " has not been claimed"}
-	case c.final():
-		st.mu.Unlock()
-		return nil, &ControlError{Status: http.StatusConflict, Code: "ALREADY_ENDED", Message: "card " + code + " already ended (" + c.State + ")"}
-	}
-	now := s.now()
-	total := c.totalAmount()
-	c.State = opts.State
-	var pay int64
-	if opts.State == stateUnfinished {
-		c.UnfinishedReason = opts.Reason
-		pay = total
-		if opts.PayAmount != nil {
-			pay = *opts.PayAmount
-		}
-		if pay > 0 {
-			c.PayInformation = &payInformation{
-				PayAmount:     pay,
-				PayState:      "PAID",
-				TransactionID: "42" + gateway.RandomFrom(gateway.Digits, 26),
-				PayTime:       formatTime(now),
-			}
-		}
-	}
-	st.version++
-	v := st.version
-	ended := s.cardView(c, true)
-	ended.PayInformation = nil // not part of AGREEMENT_ENDED
-	endedPayload := mustJSON(ended)
-	var paidPayload []byte
-	if c.PayInformation != nil {
-		p := *c.PayInformation
-		paidPayload = mustJSON(userPaidView{
-			AppID: c.AppID, MchID: s.cfg.MchID, OpenID: c.OpenID, CardID: c.CardID,
-			CardTemplateID: c.CardTemplateID, OutCardCode: c.OutCardCode, State: c.State,
-			UnfinishedReason: c.UnfinishedReason, TotalAmount: total, PayInformation: &p,
-		})
-	}
-	view := mustJSON(s.cardView(c, true))
-	notifyURL := c.NotifyURL
-	st.mu.Unlock()
-	if e := s.waitPersisted(ctx, v); e != nil {
-		return nil, &ControlError{Status: e.Status, Code: e.Code, Message: e.Message}
-	}
-	s.notifier.enqueue(code, notifyURL, eventAgreementEnded, endedPayload)
-	if paidPayload != nil {
-		s.notifier.enqueue(code, notifyURL, eventUserPaid, paidPayload)
-	}
-	return view, nil
-}
-
-func mustJSON(v any) []byte {
-	b, err := json.Marshal(v)
-	if err != nil {
-		panic("sandbox: encoding: " + err.Error())
-	}
-	return b
 }

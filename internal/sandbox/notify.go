@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -34,9 +35,24 @@ type NotificationStats struct {
 	Pending   int `json:"pending"`   // queued or being retried
 }
 
-// notifier delivers notifications: one FIFO queue per card, so that a
-// card's notifications arrive in the order they happened, each retried with
-// capped exponential backoff until acknowledged or out of attempts.
+// delivery is a notification in the outbox (store.go).
+type delivery struct {
+	Seq       uint64    `json:"-"`     // its outbox key: the order of queueing
+	Queue     string    `json:"queue"` // one queue per card: its notifications arrive in order
+	URL       string    `json:"url"`
+	EventType string    `json:"event_type"`
+	ID        string    `json:"id"`
+	Created   time.Time `json:"created"`
+	Plaintext []byte    `json:"plaintext"`
+}
+
+// notifier delivers the outbox: one FIFO queue per card, so that a card's
+// notifications arrive in the order they happened, and exactly one runner
+// per non-empty queue; each notification is retried with capped
+// exponential backoff until acknowledged or out of attempts, and leaves the
+// outbox only then. Delivery is at least once: a crash between the
+// acknowledgement and the removal sends it again after the restart, with
+// the same id.
 type notifier struct {
 	s      *Server
 	client *http.Client
@@ -44,19 +60,12 @@ type notifier struct {
 	cancel context.CancelFunc
 	wg     sync.WaitGroup
 
-	mu     sync.Mutex
-	sent   uint64 // notifications signed, for the alternation of ModeBoth
-	queues map[string][]*delivery
-	stats  NotificationStats
-	idle   chan struct{} // closed and replaced when nothing is pending
-}
-
-type delivery struct {
-	url       string
-	eventType string
-	id        string
-	created   time.Time
-	plaintext []byte
+	mu      sync.Mutex
+	sent    uint64 // notifications signed, for the alternation of ModeBoth
+	queues  map[string][]*delivery
+	running map[string]bool // queues that have a runner; it alone removes its queue
+	stats   NotificationStats
+	idle    chan struct{} // closed and replaced when nothing is pending
 }
 
 func newNotifier(s *Server) *notifier {
@@ -79,44 +88,71 @@ func newNotifier(s *Server) *notifier {
 	if s.cfg.NotifyMaxBackoff <= 0 {
 		s.cfg.NotifyMaxBackoff = 5 * time.Second
 	}
-	return &notifier{s: s, client: client, ctx: ctx, cancel: cancel, queues: map[string][]*delivery{}, idle: make(chan struct{})}
+	return &notifier{s: s, client: client, ctx: ctx, cancel: cancel,
+		queues: map[string][]*delivery{}, running: map[string]bool{}, idle: make(chan struct{})}
 }
 
-func (n *notifier) enqueue(code, url, eventType string, plaintext []byte) {
-	now := n.s.now()
-	d := &delivery{url: url, eventType: eventType, id: gateway.NewEventID(now), created: now, plaintext: plaintext}
+// push hands committed notifications to their queues, in outbox order
+// (two transactions may commit in one order and push in the other).
+func (n *notifier) push(ds []*delivery) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.ctx.Err() != nil {
-		return
+		return // closing: they stay in the outbox for the next start
 	}
-	n.stats.Pending++
-	q := n.queues[code]
-	n.queues[code] = append(q, d)
-	if len(q) == 0 {
-		n.wg.Add(1)
-		go n.run(code)
+	for _, d := range ds {
+		q := n.queues[d.Queue]
+		i, _ := slices.BinarySearchFunc(q, d.Seq, func(e *delivery, seq uint64) int { return cmpSeq(e.Seq, seq) })
+		if i == 0 && len(q) > 0 && n.running[d.Queue] {
+			i = 1 // the head is being delivered: never jump ahead of it
+		}
+		n.queues[d.Queue] = slices.Insert(q, i, d)
+		n.stats.Pending++
+		if !n.running[d.Queue] {
+			n.running[d.Queue] = true
+			n.wg.Add(1)
+			go n.run(d.Queue)
+		}
 	}
 }
 
-// run delivers the queue of one card until it is empty.
-func (n *notifier) run(code string) {
+func cmpSeq(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// run delivers one queue until it is empty, then removes it, all under
+// the lock that push takes: a queue that has items always has its one runner.
+func (n *notifier) run(queue string) {
 	defer n.wg.Done()
 	for {
 		n.mu.Lock()
-		q := n.queues[code]
-		if len(q) == 0 {
-			delete(n.queues, code)
+		q := n.queues[queue]
+		if len(q) == 0 || n.ctx.Err() != nil {
+			delete(n.queues, queue)
+			delete(n.running, queue)
 			n.mu.Unlock()
 			return
 		}
 		d := q[0]
 		n.mu.Unlock()
 
-		ok := n.deliver(d)
+		ok, stopped := n.deliver(d)
+		if stopped {
+			return // closing: d stays in the outbox
+		}
+		if err := n.s.store.delivered(d.Seq); err != nil {
+			// It is sent again after a restart: at least once.
+			n.s.cfg.Logf("sandbox: removing %s %s from the outbox: %v", d.EventType, d.ID, err)
+		}
 
 		n.mu.Lock()
-		n.queues[code] = n.queues[code][1:]
+		n.queues[queue] = n.queues[queue][1:]
 		n.stats.Pending--
 		if ok {
 			n.stats.Delivered++
@@ -131,29 +167,33 @@ func (n *notifier) run(code string) {
 	}
 }
 
-// deliver POSTs d until a 2xx answer, NotifyAttempts times at most.
-func (n *notifier) deliver(d *delivery) bool {
+// deliver POSTs d until a 2xx answer, NotifyAttempts times at most;
+// stopped reports that the notifier was closed first.
+func (n *notifier) deliver(d *delivery) (ok, stopped bool) {
 	cfg := &n.s.cfg
 	wait := cfg.NotifyBackoff
 	for attempt := 1; attempt <= cfg.NotifyAttempts; attempt++ {
 		err := n.post(d)
-		if err == nil {
-			cfg.Logf("sandbox: %s %s delivered to %s (attempt %d)", d.eventType, d.id, d.url, attempt)
-			return true
+		if n.ctx.Err() != nil {
+			return false, true
 		}
-		cfg.Logf("sandbox: %s %s to %s, attempt %d: %v", d.eventType, d.id, d.url, attempt, err)
+		if err == nil {
+			cfg.Logf("sandbox: %s %s delivered to %s (attempt %d)", d.EventType, d.ID, d.URL, attempt)
+			return true, false
+		}
+		cfg.Logf("sandbox: %s %s to %s, attempt %d: %v", d.EventType, d.ID, d.URL, attempt, err)
 		if attempt == cfg.NotifyAttempts {
 			break
 		}
 		select {
 		case <-time.After(wait):
 		case <-n.ctx.Done():
-			return false
+			return false, true
 		}
 		wait = min(2*wait, cfg.NotifyMaxBackoff)
 	}
-	cfg.Logf("sandbox: %s %s to %s abandoned after %d attempts", d.eventType, d.id, d.url, cfg.NotifyAttempts)
-	return false
+	cfg.Logf("sandbox: %s %s to %s abandoned after %d attempts", d.EventType, d.ID, d.URL, cfg.NotifyAttempts)
+	return false, false
 }
 
 func (n *notifier) post(d *delivery) error {
@@ -161,13 +201,13 @@ func (n *notifier) post(d *delivery) error {
 	if err != nil {
 		return err
 	}
-	req, err := http.NewRequestWithContext(n.ctx, http.MethodPost, d.url, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(n.ctx, http.MethodPost, d.URL, bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "Mozilla/4.0")
-	n.s.signer.SignResponse(req.Header, body, n.s.now(), n.serial())
+	n.s.front.Signer.SignResponse(req.Header, body, n.s.now(), n.serial())
 	n.mu.Lock()
 	n.stats.Attempts++
 	n.mu.Unlock()
@@ -188,7 +228,7 @@ func (n *notifier) post(d *delivery) error {
 // across attempts.
 func (s *Server) envelope(d *delivery) ([]byte, error) {
 	return gateway.EncryptNotification(s.cfg.APIv3Key, gateway.Notification{
-		ID: d.id, CreateTime: d.created, EventType: d.eventType, Summary: summaries[d.eventType], Plaintext: d.plaintext,
+		ID: d.ID, CreateTime: d.Created, EventType: d.EventType, Summary: summaries[d.EventType], Plaintext: d.Plaintext,
 	})
 }
 
@@ -214,7 +254,8 @@ func (n *notifier) serial() string {
 	return cfg.PublicKeyID
 }
 
-// close abandons pending deliveries and waits for the workers.
+// close stops the deliveries (what is pending stays in the outbox) and
+// waits for the runners.
 func (n *notifier) close() {
 	n.mu.Lock()
 	n.cancel()

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/wxpaygen/wxpaygen/internal/front"
 	"github.com/wxpaygen/wxpaygen/internal/gateway"
 )
 
@@ -76,13 +77,24 @@ type Config struct {
 	Template Template
 	Mode     Mode // "" means ModePublicKey
 
-	// DataFile, when set, is where the state is kept across restarts: it is
-	// read by New and replaced atomically after every change, before the
-	// change is acknowledged.
+	// DataFile, when set, is the store (a bbolt file) that keeps the state
+	// and the notifications not yet acknowledged across restarts: every
+	// change is committed to it before it is acknowledged. Unset, the state
+	// lives in a temporary file removed by Close.
 	DataFile string
+
+	// SpecDir is the spec folder served: every operation of every file
+	// (default: the bundled spec/, spec.FS). The discount card's operations
+	// follow its rules; every other operation answers validated requests
+	// with its example, or with what SetAnswer programmed.
+	SpecDir string
 
 	// Faults are injected from the start (see ParseFaults).
 	Faults []Fault
+
+	// BodyTimeout bounds the reading of a request body (default 10 s): a
+	// body that trickles in is cut off with 400 INVALID_REQUEST.
+	BodyTimeout time.Duration
 
 	// Clock is the server time (default time.Now).
 	Clock func() time.Time
@@ -111,17 +123,16 @@ type Config struct {
 // Server is the sandbox. It is an http.Handler and safe for concurrent use.
 type Server struct {
 	cfg      Config
-	verifier gateway.Verifier
-	signer   gateway.Signer
-	router   *gateway.Router
+	front    *front.Server
 	store    *store
-	persist  *persister
 	notifier *notifier
-	faults   *faultSet
+	faults   *gateway.FaultSet
+	answers  *gateway.Answers
 }
 
-// New checks cfg, loads cfg.DataFile when it exists, and returns a Server.
-// Close it to stop notification deliveries and flush the data file.
+// New checks cfg, opens the store (cfg.DataFile) and returns a Server, which
+// resumes the deliveries of the notifications the store still holds. Close
+// it to stop them (they stay queued) and close the store.
 func New(cfg Config) (*Server, error) {
 	if cfg.Mode == "" {
 		cfg.Mode = ModePublicKey
@@ -157,40 +168,52 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logf == nil {
 		cfg.Logf = func(string, ...any) {}
 	}
-	rt, err := newRouter()
+	rt, err := newRouter(cfg.SpecDir)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, router: rt, store: newStore(), faults: &faultSet{},
-		verifier: gateway.Verifier{MchID: cfg.MchID, MerchantSerial: cfg.MerchantSerial, FoldSerial: true, Key: cfg.MerchantPublicKey},
-		signer:   gateway.Signer{Key: cfg.PlatformKey, PublicKeyID: cfg.PublicKeyID, CertificateSerial: cfg.PlatformSerial},
+	st, err := openStore(cfg.DataFile)
+	if err != nil {
+		return nil, err
 	}
-	s.faults.set(cfg.Faults)
-	if cfg.DataFile != "" {
-		cards, err := readDataFile(cfg.DataFile)
-		if err != nil {
-			return nil, err
+	s := &Server{cfg: cfg, store: st, faults: &gateway.FaultSet{}, answers: &gateway.Answers{}}
+	s.faults.Set(cfg.Faults)
+	s.front = &front.Server{
+		Verifier:      gateway.Verifier{MchID: cfg.MchID, MerchantSerial: cfg.MerchantSerial, FoldSerial: true, Key: cfg.MerchantPublicKey},
+		Signer:        gateway.Signer{Key: cfg.PlatformKey, PublicKeyID: cfg.PublicKeyID, CertificateSerial: cfg.PlatformSerial},
+		Mode:          cfg.Mode.gateway(),
+		Router:        rt,
+		Clock:         cfg.Clock,
+		MaxBodyBytes:  maxBodyBytes,
+		BodyTimeout:   cfg.BodyTimeout,
+		Faults:        s.faults,
+		Answers:       s.answers,
+		Handler:       front.HandlerFunc(s.business),
+		UnsignedFiles: true,
+	}
+	if cfg.CheckResponses != nil {
+		s.front.CheckResponse = func(ex *front.Exchange) {
+			a := ex.Response
+			err := ex.Route.ValidateResponse(ex.Request.Context(), ex.Request, ex.Body, a.Status, a.Header, a.Body)
+			cfg.CheckResponses(ex.Route.OperationID, a.Status, err)
 		}
-		s.store.load(cards)
-		if cards == nil { // a new file: write it now, so that a path that cannot be written fails here
-			if err := writeFileAtomic(cfg.DataFile, []byte(`{"sandbox_data_version": 1, "cards": []}`+"\n"), 0o600); err != nil {
-				return nil, fmt.Errorf("sandbox: data file: %w", err)
-			}
-		}
-		s.persist = newPersister(cfg.DataFile, s.store, cfg.Logf)
 	}
 	s.notifier = newNotifier(s)
+	pending, err := st.pending()
+	if err != nil {
+		st.close()
+		return nil, fmt.Errorf("sandbox: data file %s: %w", st.path, err)
+	}
+	s.notifier.push(pending)
 	return s, nil
 }
 
-// Close stops the notification deliveries still pending and waits for the
-// data file to be written. The Server must not be used afterwards.
+// Close stops the notification deliveries (those not acknowledged stay in
+// the store for the next start) and closes the store. The Server must not
+// be used afterwards.
 func (s *Server) Close() error {
 	s.notifier.close()
-	if s.persist != nil {
-		return s.persist.close()
-	}
-	return nil
+	return s.store.close()
 }
 
 func (s *Server) now() time.Time { return s.cfg.Clock() }
@@ -198,108 +221,37 @@ func (s *Server) now() time.Time { return s.cfg.Clock() }
 const maxBodyBytes = 1 << 20
 
 // ServeHTTP answers one request: /sandbox/ control endpoints unsigned, every
-// other path as WeChat Pay would, signed. Requests from a non-loopback
-// RemoteAddr are refused with 403 (in-process requests need a loopback
-// RemoteAddr, "", or "pipe").
+// other path as WeChat Pay would, signed, through the front door shared with
+// the test kit (internal/front). Requests from a non-loopback RemoteAddr are
+// refused with 403 (in-process requests need a loopback RemoteAddr, "", or
+// "pipe").
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !isLoopbackRemote(r.RemoteAddr) {
 		http.Error(w, "the sandbox serves loopback clients only", http.StatusForbidden)
 		return
 	}
-	if r.RequestURI == "" { // served in-process
-		r.RequestURI = r.URL.RequestURI()
-	}
 	if strings.HasPrefix(r.URL.Path, "/sandbox/") {
 		s.control(w, r)
 		return
 	}
-	body, e := gateway.ReadBody(r, maxBodyBytes)
-	var a *gateway.Response
-	var rt *gateway.Route
-	var faults applied
-	if e != nil {
-		a = e.Response()
-	} else {
-		var routeErr error
-		rt, routeErr = s.router.Find(r)
-		opID := ""
-		if rt != nil {
-			opID = rt.OperationID
-		}
-		faults = s.faults.take(opID)
-		if faults.delay > 0 {
-			select {
-			case <-time.After(faults.delay):
-			case <-r.Context().Done():
-				return
-			}
-		}
-		if faults.drop {
-			dropConnection(w)
-			return
-		}
-		if faults.answer != nil {
-			a = faults.answer
-		} else {
-			a = s.process(r, body, rt, routeErr)
-			if faults.dropAfter {
-				dropConnection(w)
-				return
-			}
-		}
-	}
-	if rt != nil && s.cfg.CheckResponses != nil && a.Status != http.StatusAccepted {
-		err := rt.ValidateResponse(r.Context(), r, body, a.Status, a.Header, a.Body)
-		s.cfg.CheckResponses(rt.OperationID, a.Status, err)
-	}
-	s.send(w, r, a, faults)
+	s.front.ServeHTTP(w, r)
 }
 
-// process runs the checks in WeChat Pay's order, then the business rules.
-func (s *Server) process(r *http.Request, body []byte, rt *gateway.Route, routeErr error) *gateway.Response {
-	if e, _ := s.verifier.Admit(r, body, s.now(), rt, routeErr); e != nil {
-		return e.Response()
+// business applies the rules of the operations that have some (nil for the
+// others: they answer with their example).
+func (s *Server) business(ctx context.Context, ex *front.Exchange) *gateway.Response {
+	if ex.Route == nil {
+		return nil
 	}
-	h := operations[rt.OperationID]
+	h := operations[ex.Route.OperationID]
 	if h == nil {
-		return (&gateway.Error{Status: http.StatusNotFound, Code: "NOT_FOUND", Message: "请求的资源不存在"}).Response()
+		return nil
 	}
-	a, e := h(s, r.Context(), rt, body)
+	a, e := h(s, ctx, ex.Route, ex.Body)
 	if e != nil {
 		return e.Response()
 	}
 	return a
-}
-
-// send signs a and writes it, applying the signature faults.
-func (s *Server) send(w http.ResponseWriter, r *http.Request, a *gateway.Response, f applied) {
-	now := s.now()
-	if f.stale {
-		now = now.Add(-10 * time.Minute)
-	}
-	s.signer.SignResponse(a.Header, a.Body, now, s.signer.Serial(s.cfg.Mode.gateway(), r))
-	if f.badSignature {
-		sig := []byte(a.Header.Get("Wechatpay-Signature"))
-		// Change one Base64 character: still valid Base64, no longer the signature.
-		if sig[0] == 'A' {
-			sig[0] = 'B'
-		} else {
-			sig[0] = 'A'
-		}
-		a.Header.Set("Wechatpay-Signature", string(sig))
-	}
-	a.Send(w)
-}
-
-// dropConnection closes the client's connection without an answer.
-func dropConnection(w http.ResponseWriter) {
-	if hj, ok := w.(http.Hijacker); ok {
-		if conn, _, err := hj.Hijack(); err == nil {
-			conn.Close()
-			return
-		}
-	}
-	panic(http.ErrAbortHandler) // net/http closes the connection
 }
 
 func isLoopbackRemote(addr string) bool {
@@ -344,17 +296,4 @@ func controlJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
-}
-
-// waitPersisted blocks until the change that brought the store to version is
-// on disk (no-op without a data file).
-func (s *Server) waitPersisted(ctx context.Context, version uint64) *gateway.Error {
-	if s.persist == nil {
-		return nil
-	}
-	if err := s.persist.wait(ctx, version); err != nil {
-		s.cfg.Logf("sandbox: writing %s: %v", s.cfg.DataFile, err)
-		return &gateway.Error{Status: http.StatusInternalServerError, Code: "SYSTEM_ERROR", Message: "系统异常，请稍后重试"}
-	}
-	return nil
 }

@@ -2,19 +2,13 @@ package sandbox
 
 import (
 	"bytes"
-	"crypto/rand"
 	"crypto/rsa"
-	"crypto/x509"
-	"crypto/x509/pkix"
 	"encoding/json"
-	"encoding/pem"
 	"errors"
 	"fmt"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/wxpaygen/wxpaygen/internal/gateway"
 )
@@ -97,48 +91,20 @@ func Init(dir string, opts InitOptions) (*Setup, error) {
 		return nil, fmt.Errorf("sandbox: init: %s is not empty (use -force to write into it anyway)", dir)
 	}
 
-	merchantKey, err := rsa.GenerateKey(rand.Reader, 2048)
+	ks, err := gateway.NewKeySet(opts.MchID)
 	if err != nil {
-		return nil, err
-	}
-	platformKey, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		return nil, err
-	}
-	now := time.Now()
-	merchantCert, merchantSerial, err := selfSigned(merchantKey, pkix.Name{
-		CommonName: opts.MchID, Organization: []string{"微信商户系统 (sandbox)"}, OrganizationalUnit: []string{"wxpay-sandbox merchant"},
-	}, now)
-	if err != nil {
-		return nil, err
-	}
-	platformCert, platformSerial, err := selfSigned(platformKey, pkix.Name{
-		CommonName: "Tenpay.com sandbox platform", Organization: []string{"wxpay-sandbox"},
-	}, now)
-	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("sandbox: init: %w", err)
 	}
 	st := &Setup{
 		Dir:            dir,
 		MchID:          opts.MchID,
-		MerchantSerial: merchantSerial,
-		PublicKeyID:    "PUB_KEY_ID_" + gateway.RandomFrom(gateway.Digits, 32),
-		PlatformSerial: platformSerial,
+		MerchantSerial: ks.MerchantSerial,
+		PublicKeyID:    ks.PublicKeyID,
+		PlatformSerial: ks.PlatformSerial,
 		Template:       defaultTemplate(),
 	}
-	platformCertFile := "wechatpay_" + platformSerial + ".pem"
-	merchantKeyDER, err := x509.MarshalPKCS8PrivateKey(merchantKey)
-	if err != nil {
-		return nil, err
-	}
-	platformKeyDER, err := x509.MarshalPKCS8PrivateKey(platformKey)
-	if err != nil {
-		return nil, err
-	}
-	platformPubDER, err := x509.MarshalPKIXPublicKey(&platformKey.PublicKey)
-	if err != nil {
-		return nil, err
-	}
+	merchantSerial := ks.MerchantSerial
+	platformCertFile := "wechatpay_" + ks.PlatformSerial + ".pem"
 	client := clientConfig{
 		BaseURL:                   opts.BaseURL,
 		BackupBaseURL:             opts.BaseURL,
@@ -165,12 +131,12 @@ func Init(dir string, opts InitOptions) (*Setup, error) {
 		data []byte
 		perm os.FileMode
 	}{
-		{FileMerchantKey, pemBlock("PRIVATE KEY", merchantKeyDER), 0o600},
-		{FileMerchantCert, pemBlock("CERTIFICATE", merchantCert), 0o644},
-		{FilePlatformKey, pemBlock("PRIVATE KEY", platformKeyDER), 0o600},
-		{FilePlatformPublicKey, pemBlock("PUBLIC KEY", platformPubDER), 0o644},
-		{platformCertFile, pemBlock("CERTIFICATE", platformCert), 0o644},
-		{FileAPIv3Key, []byte(gateway.RandomString(32) + "\n"), 0o600},
+		{FileMerchantKey, ks.MerchantKeyPEM, 0o600},
+		{FileMerchantCert, ks.MerchantCertPEM, 0o644},
+		{FilePlatformKey, ks.PlatformKeyPEM, 0o600},
+		{FilePlatformPublicKey, ks.PlatformPublicKeyPEM, 0o644},
+		{platformCertFile, ks.PlatformCertPEM, 0o644},
+		{FileAPIv3Key, []byte(ks.APIv3Key + "\n"), 0o600},
 		{FileTemplate, indentJSON(st.Template), 0o644},
 		{FileClientConfig, indentJSON(client), 0o644},
 		{FileSandboxConfig, indentJSON(server), 0o644},
@@ -185,10 +151,6 @@ func Init(dir string, opts InitOptions) (*Setup, error) {
 	return st, nil
 }
 
-func pemBlock(typ string, der []byte) []byte {
-	return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: der})
-}
-
 func indentJSON(v any) []byte {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -198,30 +160,6 @@ func indentJSON(v any) []byte {
 		panic("sandbox: " + err.Error())
 	}
 	return buf.Bytes()
-}
-
-// selfSigned makes a 5-year self-signed certificate for key and returns it
-// (DER) with its serial as WeChat Pay prints it: 40 upper-case hex digits.
-func selfSigned(key *rsa.PrivateKey, subject pkix.Name, now time.Time) ([]byte, string, error) {
-	raw := make([]byte, 20)
-	if _, err := rand.Read(raw); err != nil {
-		return nil, "", err
-	}
-	raw[0] = raw[0]&0x7f | 0x10 // positive, and 40 hex digits without a leading zero
-	serial := new(big.Int).SetBytes(raw)
-	tmpl := &x509.Certificate{
-		SerialNumber:          serial,
-		Subject:               subject,
-		NotBefore:             now.Add(-time.Hour),
-		NotAfter:              now.AddDate(5, 0, 0),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
-		BasicConstraintsValid: true,
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return nil, "", err
-	}
-	return der, strings.ToUpper(serial.Text(16)), nil
 }
 
 func defaultTemplate() Template {

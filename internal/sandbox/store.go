@@ -1,252 +1,330 @@
 package sandbox
 
 import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
 	"fmt"
-	"net/http"
-	"sync"
+	"os"
+	"strconv"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/wxpaygen/wxpaygen/internal/gateway"
 )
 
-// Card states. statePending is the sandbox's own: a card prepared with
-// prepareCard that the user has not claimed yet; WeChat Pay shows no such
-// card, so it never appears on the wire.
-const (
-	statePending    = "PENDING"
-	stateOngoing    = "ONGOING"
-	stateSettling   = "SETTLING"
-	stateFinished   = "FINISHED"
-	stateUnfinished = "UNFINISHED"
+// The store is the sandbox's state in one bbolt file: B+trees of JSON
+// documents, each change one transaction committed (and, with a data file,
+// fsynced) before it is acknowledged, so that a 2xx means stored and a
+// failed write (a full or read-only disk) answers 500 with nothing left
+// behind, in memory or on disk. A write touches the pages of the keys it
+// changes, whatever the number of records.
+//
+// Buckets, one per kind of thing; keys are the business identifiers, so
+// that a later kind (payment orders, refunds) is a new bucket with the same
+// helpers and its notifications join the same outbox:
+//
+//	cards     out_card_code                          -> card
+//	records   out_card_code 0x00 kind 0x00 seq(8)     -> objectiveRecord | rewardRecord
+//	serials   out_card_code 0x00 kind 0x00 serial     -> seq(8)  (idempotency keys)
+//	outbox    seq(8)                                  -> delivery (a notification not yet acknowledged)
+//	meta      "version"                              -> schemaVersion
+var (
+	bucketCards   = []byte("cards")
+	bucketRecords = []byte("records")
+	bucketSerials = []byte("serials")
+	bucketOutbox  = []byte("outbox")
+	bucketMeta    = []byte("meta")
+	allBuckets    = [][]byte{bucketCards, bucketRecords, bucketSerials, bucketOutbox, bucketMeta}
 )
 
-// timeLayout is how the sandbox writes date-times: milliseconds and the
-// Beijing offset, like the documented examples.
-const timeLayout = "2006-01-02T15:04:05.000Z07:00"
+const schemaVersion = "2"
 
-func formatTime(t time.Time) string { return t.In(gateway.Beijing).Format(timeLayout) }
+// Record kinds, in the records and serials keys.
+const (
+	kindObjective = "o"
+	kindReward    = "r"
+)
 
-// Template is the card template (先享卡模板) every card of the sandbox uses;
-// template.json holds it.
-type Template struct {
-	CardTemplateID string              `json:"card_template_id"`
-	DurationDays   int                 `json:"duration_days,omitempty"` // agreement window after claiming (default 30)
-	Objectives     []TemplateObjective `json:"objectives"`
-	Rewards        []TemplateReward    `json:"rewards"`
+type store struct {
+	db     *bolt.DB
+	path   string
+	temp   bool   // a file of our own, removed on close (no Config.DataFile)
+	idBase uint64 // random, drawn when the file is made: see enqueue
 }
 
-// TemplateObjective is an objective of the template (the user's commitment).
-type TemplateObjective struct {
-	ObjectiveID string `json:"objective_id"`
-	Name        string `json:"name"`
-	Count       int64  `json:"count"`
-	Unit        string `json:"unit"`
-	Description string `json:"description,omitempty"`
+// openStore opens (or creates) the data file at path; "" stores in a
+// temporary file, unsynced, removed on close.
+func openStore(path string) (*store, error) {
+	st := &store{path: path}
+	opts := &bolt.Options{Timeout: time.Second} // a second sandbox on the same file fails instead of waiting
+	if path == "" {
+		f, err := os.CreateTemp("", "wxpay-sandbox-*.db")
+		if err != nil {
+			return nil, fmt.Errorf("sandbox: store: %w", err)
+		}
+		f.Close()
+		os.Remove(f.Name()) // bbolt creates it afresh
+		st.path, st.temp = f.Name(), true
+		opts.NoSync = true // nothing survives the process anyway
+	}
+	db, err := bolt.Open(st.path, 0o600, opts)
+	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) {
+			err = errors.New("in use by another sandbox")
+		}
+		return nil, fmt.Errorf("sandbox: data file %s: %w", st.path, err)
+	}
+	// Group commit: concurrent changes share one transaction and one fsync.
+	db.MaxBatchDelay = time.Millisecond
+	st.db = db
+	if st.ready() {
+		// Opening an existing store writes nothing: it opens on a full disk.
+		return st, nil
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
+			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
+				return err
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		switch v := meta.Get([]byte("version")); {
+		case v == nil:
+			base, _ := strconv.ParseUint(gateway.RandomFrom(gateway.Digits, 7), 10, 64)
+			if err := meta.Put([]byte("id_base"), be64(base)); err != nil {
+				return err
+			}
+			if err := meta.Put([]byte("version"), []byte(schemaVersion)); err != nil {
+				return err
+			}
+		case string(v) != schemaVersion:
+			return fmt.Errorf("schema version %s, want %s", v, schemaVersion)
+		}
+		if b := meta.Get([]byte("id_base")); len(b) == 8 {
+			st.idBase = binary.BigEndian.Uint64(b)
+		}
+		return nil
+	})
+	if err != nil {
+		st.close()
+		return nil, fmt.Errorf("sandbox: data file %s: %w", st.path, err)
+	}
+	return st, nil
 }
 
-// TemplateReward is a reward of the template (the discount enjoyed first).
-type TemplateReward struct {
-	RewardID    string `json:"reward_id"`
-	Name        string `json:"name"`
-	CountType   string `json:"count_type"` // COUNT_LIMIT or COUNT_UNLIMITED
-	Count       int64  `json:"count"`
-	Unit        string `json:"unit"`
-	Amount      int64  `json:"amount"` // total value, fen
-	Description string `json:"description,omitempty"`
+// ready reports a store of this schema with every bucket, and reads its id
+// base.
+func (st *store) ready() bool {
+	ok := false
+	st.db.View(func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
+			if tx.Bucket(b) == nil {
+				return nil
+			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if string(meta.Get([]byte("version"))) != schemaVersion {
+			return nil
+		}
+		if b := meta.Get([]byte("id_base")); len(b) == 8 {
+			st.idBase = binary.BigEndian.Uint64(b)
+		}
+		ok = true
+		return nil
+	})
+	return ok
 }
 
-func (t *Template) check() error {
-	if t.CardTemplateID == "" || len(t.CardTemplateID) > 64 {
-		return fmt.Errorf("card_template_id must have 1 to 64 characters")
+func (st *store) close() error {
+	err := st.db.Close()
+	if st.temp {
+		os.Remove(st.path)
 	}
-	if len(t.Objectives) == 0 || len(t.Rewards) == 0 {
-		return fmt.Errorf("a template needs at least one objective and one reward")
+	return err
+}
+
+// refusal is a business answer from inside a transaction: the transaction
+// is rolled back, and the answer is sent.
+type refusal struct{ e *gateway.Error }
+
+func (r refusal) Error() string { return r.e.Error() }
+
+// refuse aborts a transaction with the answer e.
+func refuse(e *gateway.Error) error { return refusal{e} }
+
+// tx is a write transaction with the helpers the rules use.
+type tx struct {
+	b        *bolt.Tx
+	idBase   uint64
+	enqueued []*delivery
+}
+
+// update runs fn in a write transaction shared with concurrent changes
+// (bbolt's Batch: fn may run more than once, so it must only touch the
+// transaction and variables it sets afresh each time). It returns nil and
+// the notifications fn queued once committed; the answer of a refusal; or
+// 500 SYSTEM_ERROR when the change could not be stored, having stored
+// nothing.
+func (s *Server) update(fn func(t *tx) error) ([]*delivery, *gateway.Error) {
+	var last *tx
+	err := s.store.db.Batch(func(b *bolt.Tx) error {
+		last = &tx{b: b, idBase: s.store.idBase}
+		return fn(last)
+	})
+	var r refusal
+	switch {
+	case errors.As(err, &r):
+		return nil, r.e
+	case err != nil:
+		s.cfg.Logf("sandbox: storing a change in %s: %v", s.store.path, err)
+		return nil, &gateway.Error{Status: 500, Code: "SYSTEM_ERROR", Message: "系统异常，请稍后重试"}
 	}
-	seen := map[string]bool{}
-	for _, o := range t.Objectives {
-		if o.ObjectiveID == "" || len(o.ObjectiveID) > 32 || seen["o"+o.ObjectiveID] {
-			return fmt.Errorf("objective_id %q is empty, too long or repeated", o.ObjectiveID)
-		}
-		seen["o"+o.ObjectiveID] = true
-		if o.Name == "" || o.Unit == "" || o.Count < 1 {
-			return fmt.Errorf("objective %s needs a name, a unit and a count >= 1", o.ObjectiveID)
-		}
+	return last.enqueued, nil
+}
+
+// view runs fn in a read transaction.
+func (s *Server) view(fn func(b *bolt.Tx) error) *gateway.Error {
+	err := s.store.db.View(fn)
+	var r refusal
+	switch {
+	case errors.As(err, &r):
+		return r.e
+	case err != nil:
+		s.cfg.Logf("sandbox: reading %s: %v", s.store.path, err)
+		return &gateway.Error{Status: 500, Code: "SYSTEM_ERROR", Message: "系统异常，请稍后重试"}
 	}
-	for _, r := range t.Rewards {
-		if r.RewardID == "" || len(r.RewardID) > 32 || seen["r"+r.RewardID] {
-			return fmt.Errorf("reward_id %q is empty, too long or repeated", r.RewardID)
-		}
-		seen["r"+r.RewardID] = true
-		if r.Name == "" || r.Unit == "" || r.Count < 1 || r.Amount < 1 {
-			return fmt.Errorf("reward %s needs a name, a unit, a count >= 1 and an amount >= 1", r.RewardID)
-		}
-		if r.CountType != "COUNT_LIMIT" && r.CountType != "COUNT_UNLIMITED" {
-			return fmt.Errorf("reward %s: count_type must be COUNT_LIMIT or COUNT_UNLIMITED", r.RewardID)
+	return nil
+}
+
+func getJSON(b *bolt.Tx, bucket []byte, key string, v any) (bool, error) {
+	data := b.Bucket(bucket).Get([]byte(key))
+	if data == nil {
+		return false, nil
+	}
+	return true, json.Unmarshal(data, v)
+}
+
+func putJSON(b *bolt.Tx, bucket, key []byte, v any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return b.Bucket(bucket).Put(key, data)
+}
+
+// card reads a card; nil when there is none.
+func getCard(b *bolt.Tx, code string) (*card, error) {
+	var c card
+	ok, err := getJSON(b, bucketCards, code, &c)
+	if !ok || err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+func (t *tx) putCard(c *card) error { return putJSON(t.b, bucketCards, []byte(c.OutCardCode), c) }
+
+func be64(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
+
+func childKey(code, kind string, rest []byte) []byte {
+	k := make([]byte, 0, len(code)+len(kind)+2+len(rest))
+	k = append(k, code...)
+	k = append(k, 0)
+	k = append(k, kind...)
+	k = append(k, 0)
+	return append(k, rest...)
+}
+
+// hasSerial reports whether the card has a record of kind with serial.
+func (t *tx) hasSerial(code, kind, serial string) bool {
+	return t.b.Bucket(bucketSerials).Get(childKey(code, kind, []byte(serial))) != nil
+}
+
+// addRecord stores a record of the card and its serial number.
+func (t *tx) addRecord(code, kind, serial string, rec any) error {
+	recs := t.b.Bucket(bucketRecords)
+	seq, err := recs.NextSequence()
+	if err != nil {
+		return err
+	}
+	if err := putJSON(t.b, bucketRecords, childKey(code, kind, be64(seq)), rec); err != nil {
+		return err
+	}
+	return t.b.Bucket(bucketSerials).Put(childKey(code, kind, []byte(serial)), be64(seq))
+}
+
+// eachRecord calls fn with every record of kind of the card, in the order
+// they were added.
+func eachRecord(b *bolt.Tx, code, kind string, fn func(data []byte) error) error {
+	prefix := childKey(code, kind, nil)
+	c := b.Bucket(bucketRecords).Cursor()
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if err := fn(v); err != nil {
+			return err
 		}
 	}
 	return nil
 }
 
-// objectiveRecord and rewardRecord are the records of add-user-records, as
-// sent (times kept as the strings received).
-type objectiveRecord struct {
-	SerialNo        string  `json:"objective_completion_serial_no"`
-	ObjectiveID     string  `json:"objective_id"`
-	CompletionTime  string  `json:"completion_time"`
-	CompletionType  string  `json:"completion_type"`
-	Description     string  `json:"description"`
-	CompletionCount int64   `json:"completion_count"`
-	Remark          *string `json:"remark,omitempty"`
-}
-
-type rewardRecord struct {
-	SerialNo    string  `json:"reward_usage_serial_no"`
-	RewardID    string  `json:"reward_id"`
-	UsageTime   string  `json:"usage_time"`
-	UsageType   string  `json:"usage_type"`
-	Description string  `json:"description"`
-	UsageCount  int64   `json:"usage_count"`
-	Amount      int64   `json:"amount"`
-	Remark      *string `json:"remark,omitempty"`
-}
-
-type payInformation struct {
-	PayAmount     int64  `json:"pay_amount"`
-	PayState      string `json:"pay_state"`
-	TransactionID string `json:"transaction_id,omitempty"`
-	PayTime       string `json:"pay_time,omitempty"`
-}
-
-// card is one card, pending or claimed; it is also what the data file holds.
-type card struct {
-	OutCardCode      string              `json:"out_card_code"`
-	CardTemplateID   string              `json:"card_template_id"`
-	AppID            string              `json:"appid"`
-	NotifyURL        string              `json:"notify_url"`
-	Token            string              `json:"prepare_card_token"`
-	PreparedAt       string              `json:"prepared_at"`
-	State            string              `json:"state"`
-	CardID           string              `json:"card_id,omitempty"`
-	OpenID           string              `json:"openid,omitempty"`
-	SharerOpenID     string              `json:"sharer_openid,omitempty"`
-	CreateTime       string              `json:"create_time,omitempty"`
-	BeginTime        string              `json:"begin_time,omitempty"`
-	EndTime          string              `json:"end_time,omitempty"`
-	UnfinishedReason string              `json:"unfinished_reason,omitempty"`
-	PayInformation   *payInformation     `json:"pay_information,omitempty"`
-	Objectives       []TemplateObjective `json:"objectives,omitempty"`
-	Rewards          []TemplateReward    `json:"rewards,omitempty"`
-	ObjectiveRecords []objectiveRecord   `json:"objective_records,omitempty"`
-	RewardRecords    []rewardRecord      `json:"reward_records,omitempty"`
-
-	objectiveSerials map[string]bool
-	rewardSerials    map[string]bool
-}
-
-func (c *card) index() {
-	c.objectiveSerials = make(map[string]bool, len(c.ObjectiveRecords))
-	for _, r := range c.ObjectiveRecords {
-		c.objectiveSerials[r.SerialNo] = true
+// enqueue queues a notification in the transaction that causes it (a
+// transactional outbox): it is sent once the change is committed, and is
+// in the file until acknowledged, so that neither a crash before the send
+// nor one during the retries loses it.
+func (t *tx) enqueue(queue, url, eventType string, now time.Time, plaintext []byte) error {
+	ob := t.b.Bucket(bucketOutbox)
+	seq, err := ob.NextSequence()
+	if err != nil {
+		return err
 	}
-	c.rewardSerials = make(map[string]bool, len(c.RewardRecords))
-	for _, r := range c.RewardRecords {
-		c.rewardSerials[r.SerialNo] = true
+	d := &delivery{Seq: seq, Queue: queue, URL: url, EventType: eventType, Created: now,
+		// EV- and the Beijing time to the second as WeChat Pay's ids, then 7
+		// digits counting from the store's random base (not random each
+		// time): two notifications of one store never share an id, which a
+		// deduplicating handler would take for a repeat, and two stores (a
+		// sandbox restarted without a data file) are unlikely to.
+		ID:        "EV-" + now.In(gateway.Beijing).Format("20060102150405") + fmt.Sprintf("%07d", (t.idBase+seq)%10_000_000),
+		Plaintext: plaintext}
+	if err := putJSON(t.b, bucketOutbox, be64(seq), d); err != nil {
+		return err
 	}
+	t.enqueued = append(t.enqueued, d)
+	return nil
 }
 
-func (c *card) final() bool { return c.State == stateFinished || c.State == stateUnfinished }
-
-// rewardUsage is the net usage of one reward (INCREASE minus DECREASE).
-func (c *card) rewardUsage(id string) (count, amount int64) {
-	for _, r := range c.RewardRecords {
-		if r.RewardID != id {
-			continue
-		}
-		if r.UsageType == "DECREASE" {
-			count, amount = count-r.UsageCount, amount-r.Amount
-		} else {
-			count, amount = count+r.UsageCount, amount+r.Amount
-		}
-	}
-	return count, amount
-}
-
-func (c *card) objectiveCount(id string) (count int64) {
-	for _, r := range c.ObjectiveRecords {
-		if r.ObjectiveID == id {
-			if r.CompletionType == "DECREASE" {
-				count -= r.CompletionCount
-			} else {
-				count += r.CompletionCount
+// pending returns the outbox, in the order the notifications were queued.
+func (st *store) pending() ([]*delivery, error) {
+	var out []*delivery
+	err := st.db.View(func(b *bolt.Tx) error {
+		return b.Bucket(bucketOutbox).ForEach(func(k, v []byte) error {
+			var d delivery
+			if err := json.Unmarshal(v, &d); err != nil {
+				return fmt.Errorf("outbox entry %x: %w", k, err)
 			}
-		}
-	}
-	return count
+			d.Seq = binary.BigEndian.Uint64(k)
+			out = append(out, &d)
+			return nil
+		})
+	})
+	return out, err
 }
 
-// totalAmount is the discount enjoyed: the net amount of every reward usage.
-func (c *card) totalAmount() int64 {
-	var total int64
-	for _, r := range c.RewardRecords {
-		if r.UsageType == "DECREASE" {
-			total -= r.Amount
-		} else {
-			total += r.Amount
-		}
-	}
-	return total
+// delivered removes a notification from the outbox (acknowledged, or given
+// up on).
+func (st *store) delivered(seq uint64) error {
+	return st.db.Batch(func(b *bolt.Tx) error { return b.Bucket(bucketOutbox).Delete(be64(seq)) })
 }
 
-// store holds the cards. Every method is safe for concurrent use; version
-// counts the changes, for the persister.
-type store struct {
-	mu      sync.RWMutex
-	cards   map[string]*card
-	order   []string // out_card_codes in creation order
-	version uint64
+// countRecords counts the stored records (for tests and the load test).
+func (st *store) countRecords() (n int, err error) {
+	err = st.db.View(func(b *bolt.Tx) error {
+		n = b.Bucket(bucketRecords).Stats().KeyN
+		return nil
+	})
+	return n, err
 }
 
-func newStore() *store { return &store{cards: map[string]*card{}} }
-
-// snapshot returns the cards in creation order and the version they are at;
-// the caller must not modify them. It holds the read lock while f runs.
-func (s *store) snapshot(f func(cards []*card, version uint64)) {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	cards := make([]*card, len(s.order))
-	for i, code := range s.order {
-		cards[i] = s.cards[code]
-	}
-	f(cards, s.version)
-}
-
-func (s *store) load(cards []*card) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for _, c := range cards {
-		c.index()
-		s.cards[c.OutCardCode] = c
-		s.order = append(s.order, c.OutCardCode)
-	}
-}
-
-// notFound is the answer for an unknown (or not yet claimed) card.
-func notFound(code string, pending bool) *gateway.Error {
-	msg := "先享卡不存在：" + code
-	if pending {
-		msg = "用户尚未领取该先享卡：" + code
-	}
-	return &gateway.Error{Status: http.StatusNotFound, Code: "RESOURCE_NOT_EXISTS", Message: msg}
-}
-
-// claimed returns the claimed card code, or the 404 answer. Caller holds mu.
-func (s *store) claimed(code string) (*card, *gateway.Error) {
-	c := s.cards[code]
-	if c == nil {
-		return nil, notFound(code, false)
-	}
-	if c.State == statePending {
-		return nil, notFound(code, true)
-	}
-	return c, nil
-}
+// StoredRecords counts the add-user-records records in the store.
+func (s *Server) StoredRecords() (int, error) { return s.store.countRecords() }

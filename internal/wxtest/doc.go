@@ -2,10 +2,13 @@
 // for the end-to-end tests of this repository: the generated client's tests,
 // the runtime's tests, benchmarks and the sandbox.
 //
-// The wire rules come from internal/gateway, which it shares with the
-// sandbox; like gateway it deliberately does not import apiv3: a mistake in
-// the runtime's signer or verifier must show up as a failed check here
-// rather than being mirrored.
+// It serves through internal/front, the front door the test kit wxpaytest
+// and the sandbox serve through too, so that the three check, answer and
+// sign alike; what it adds is for this repository's own tests (committed
+// keys from internal/testkeys, an http.Handler as business behaviour, the
+// strict ExampleHandler, tampering with signed answers). Like gateway it
+// deliberately does not import apiv3: a mistake in the runtime's signer or
+// verifier must show up as a failed check here rather than being mirrored.
 //
 // A [Server] answers every request in the order WeChat Pay does:
 //

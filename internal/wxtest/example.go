@@ -3,10 +3,7 @@ package wxtest
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"net/http"
-	"slices"
-	"strconv"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
@@ -79,31 +76,4 @@ func successExample(op *openapi3.Operation) (int, []byte, error) {
 		return 0, nil, fmt.Errorf("response %s: encoding the example: %w", code, err)
 	}
 	return status, b, nil
-}
-
-// successCode is the status a 2xx response key stands for ("2XX": 200),
-// 0 for other keys.
-func successCode(key string) int {
-	if key == "2XX" {
-		return 200
-	}
-	if v, err := strconv.Atoi(key); err == nil && v >= 200 && v < 300 {
-		return v
-	}
-	return 0
-}
-
-func mediaTypeExample(mt *openapi3.MediaType) (any, bool) {
-	if mt.Example != nil {
-		return mt.Example, true
-	}
-	for _, name := range slices.Sorted(maps.Keys(mt.Examples)) {
-		if ex := mt.Examples[name]; ex != nil && ex.Value != nil && ex.Value.Value != nil {
-			return ex.Value.Value, true
-		}
-	}
-	if mt.Schema != nil && mt.Schema.Value != nil && mt.Schema.Value.Example != nil {
-		return mt.Schema.Value.Example, true
-	}
-	return nil, false
 }

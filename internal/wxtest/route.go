@@ -3,6 +3,7 @@ package wxtest
 import (
 	"net/http"
 
+	"github.com/wxpaygen/wxpaygen/internal/front"
 	"github.com/wxpaygen/wxpaygen/internal/gateway"
 )
 
@@ -14,14 +15,9 @@ const DefaultSignPart = gateway.DefaultSignPart
 // Route is the operation a request was routed to.
 type Route = gateway.Route
 
-type routeKey struct{}
-
 // RouteOf returns the route of a request the Server passed to its Handler,
 // or nil when the server has no Spec.
-func RouteOf(r *http.Request) *Route {
-	rt, _ := r.Context().Value(routeKey{}).(*Route)
-	return rt
-}
+func RouteOf(r *http.Request) *Route { return front.RouteOf(r) }
 
 // PathParam returns the percent-decoded path parameter name of a request the
 // Server passed to its Handler ("" when unknown).

@@ -1,23 +1,19 @@
 package wxtest
 
 import (
-	"bytes"
-	"context"
 	"crypto/rsa"
 	"fmt"
-	"io"
-	"mime"
 	"net/http"
 	"net/http/httptest"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/wxpaygen/wxpaygen/internal/front"
 	"github.com/wxpaygen/wxpaygen/internal/gateway"
 	"github.com/wxpaygen/wxpaygen/internal/testkeys"
 )
@@ -92,13 +88,10 @@ type Server struct {
 	// URL is the base URL, e.g. http://127.0.0.1:41234 (no trailing slash).
 	URL string
 
-	t        testing.TB
-	opts     Options
-	verifier gateway.Verifier
-	signer   gateway.Signer
-	router   *gateway.Router
-	handler  http.Handler
-	httpSrv  *httptest.Server
+	t       testing.TB
+	opts    Options
+	front   *front.Server
+	httpSrv *httptest.Server
 
 	mu       sync.Mutex
 	requests []RecordedRequest
@@ -191,25 +184,42 @@ func newServer(t testing.TB, opts Options) (*Server, error) {
 	if opts.MaxBodyBytes == 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
-	s := &Server{t: t, opts: opts, handler: opts.Handler,
-		verifier: gateway.Verifier{MchID: opts.MchID, MerchantSerial: opts.MerchantSerial, Key: opts.MerchantPublicKey},
-		signer:   gateway.Signer{Key: opts.PlatformKey, PublicKeyID: opts.PublicKeyID, CertificateSerial: opts.PlatformSerial},
+	s := &Server{t: t, opts: opts}
+	f := &front.Server{
+		Verifier:      gateway.Verifier{MchID: opts.MchID, MerchantSerial: opts.MerchantSerial, Key: opts.MerchantPublicKey},
+		Signer:        gateway.Signer{Key: opts.PlatformKey, PublicKeyID: opts.PublicKeyID, CertificateSerial: opts.PlatformSerial},
+		Mode:          opts.Mode,
+		Clock:         opts.Clock,
+		MaxBodyBytes:  opts.MaxBodyBytes,
+		UnsignedFiles: opts.UnsignedFiles,
+		Observe:       s.observe,
 	}
+	handler := opts.Handler
 	if opts.Spec != nil {
 		rt, err := gateway.NewRouter(opts.Spec)
 		if err != nil {
 			return nil, fmt.Errorf("wxtest: %w", err)
 		}
-		s.router = rt
-		if s.handler == nil {
-			s.handler = exampleHandler(rt)
+		f.Router = rt
+		if handler == nil {
+			handler = exampleHandler(rt)
 		}
 	}
-	if s.handler == nil {
-		s.handler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	if handler == nil {
+		handler = http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 			w.WriteHeader(http.StatusNoContent)
 		})
 	}
+	f.Handler = front.HTTPHandler(handler)
+	if opts.ValidateResponses {
+		f.CheckResponse = func(ex *front.Exchange) {
+			a := ex.Response
+			if err := ex.Route.ValidateResponse(ex.Request.Context(), ex.Request, ex.Body, a.Status, a.Header, a.Body); err != nil {
+				t.Errorf("wxtest: %v", err)
+			}
+		}
+	}
+	s.front = f
 	return s, nil
 }
 
@@ -234,35 +244,28 @@ func (s *Server) SetTamper(f func(*TamperedResponse)) {
 	s.mu.Unlock()
 }
 
-// ServeHTTP answers one request: checks, handler, signature, tampering.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	rec := RecordedRequest{Method: r.Method, RequestURI: r.RequestURI, Header: r.Header.Clone()}
-	if rec.RequestURI == "" { // a request served in-process, not over the network
-		rec.RequestURI = r.URL.RequestURI()
-		r.RequestURI = rec.RequestURI
-	}
-	resp := s.answer(r, &rec)
-	rec.StatusCode = resp.Status
+// ServeHTTP answers one request: checks, handler, signature, tampering
+// (through the shared front door, internal/front).
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.front.ServeHTTP(w, r) }
 
-	if s.opts.ValidateResponses && rec.Route != nil {
-		if err := rec.Route.ValidateResponse(r.Context(), r, rec.Body, resp.Status, resp.Header, resp.Body); err != nil {
-			s.t.Errorf("wxtest: %v", err)
-		}
-	}
-	if !s.opts.UnsignedFiles || !isFile(resp) {
-		s.signer.SignResponse(resp.Header, resp.Body, s.opts.Clock(), s.signer.Serial(s.opts.Mode, r))
-	}
-
+// observe records an exchange and lets the tamper function change its
+// signed answer.
+func (s *Server) observe(ex *front.Exchange) {
+	r := ex.Request
+	rec := RecordedRequest{Method: r.Method, RequestURI: r.RequestURI, Header: r.Header.Clone(), Body: ex.Body,
+		Route: ex.Route, StatusCode: ex.Response.Status, AuthError: ex.AuthError,
+		Verified: ex.Checked && ex.AuthError == nil}
 	s.mu.Lock()
 	s.requests = append(s.requests, rec)
 	tamper := s.tamper
 	s.mu.Unlock()
-
-	tr := &TamperedResponse{Request: &rec, StatusCode: resp.Status, Header: resp.Header, Body: resp.Body, signer: &s.signer}
-	if tamper != nil {
-		tamper(tr)
+	if tamper == nil {
+		return
 	}
-	(&gateway.Response{Status: tr.StatusCode, Header: tr.Header, Body: tr.Body}).Send(w)
+	a := ex.Response
+	tr := &TamperedResponse{Request: &rec, StatusCode: a.Status, Header: a.Header, Body: a.Body, signer: &s.front.Signer}
+	tamper(tr)
+	ex.Response = &gateway.Response{Status: tr.StatusCode, Header: tr.Header, Body: tr.Body}
 }
 
 // Error is an error answer of the server: its status, code, message and
@@ -276,93 +279,12 @@ type Error = gateway.Error
 // METHOD_NOT_ALLOWED, 400 PARAM_ERROR). Nothing is recorded. Without Spec
 // every request passes.
 func (s *Server) CheckRequest(r *http.Request, body []byte) *Error {
-	if s.router == nil {
+	if s.front.Router == nil {
 		return nil
 	}
-	rt, err := s.router.Find(r)
+	rt, err := s.front.Router.Find(r)
 	if err != nil {
 		return gateway.RouteError(err)
 	}
 	return rt.ValidateRequest(r.Context(), r, body)
-}
-
-// isFile reports a 2xx answer with a body that is not JSON: a download.
-func isFile(a *gateway.Response) bool {
-	if a.Status/100 != 2 || len(a.Body) == 0 {
-		return false
-	}
-	mt, _, _ := mime.ParseMediaType(a.Header.Get("Content-Type"))
-	return mt != "application/json" && !strings.HasSuffix(mt, "+json")
-}
-
-// answer runs the checks and the handler and returns the unsigned answer.
-func (s *Server) answer(r *http.Request, rec *RecordedRequest) *gateway.Response {
-	body, e := gateway.ReadBody(r, s.opts.MaxBodyBytes)
-	rec.Body = body
-	if e != nil {
-		return e.Response()
-	}
-
-	// Route first, silently: ValidateResponses then also checks the error
-	// answers of routable requests.
-	var routeErr error
-	if s.router != nil {
-		rec.Route, routeErr = s.router.Find(r)
-	}
-	// (1) Authorization, Accept and User-Agent; (2) the document.
-	e, authErr := s.verifier.Admit(r, body, s.opts.Clock(), rec.Route, routeErr)
-	rec.AuthError = authErr
-	rec.Verified = authErr == nil
-	if e != nil {
-		return e.Response()
-	}
-
-	// (3) The business handler.
-	ctx := r.Context()
-	if rec.Route != nil {
-		ctx = context.WithValue(ctx, routeKey{}, rec.Route)
-	}
-	req := r.WithContext(ctx)
-	req.Body = io.NopCloser(bytes.NewReader(body))
-	req.ContentLength = int64(len(body))
-	bw := &bufferedResponse{header: http.Header{}}
-	s.handler.ServeHTTP(bw, req)
-	return bw.response()
-}
-
-// bufferedResponse collects what a handler writes.
-type bufferedResponse struct {
-	header http.Header
-	status int
-	body   bytes.Buffer
-}
-
-func (b *bufferedResponse) Header() http.Header { return b.header }
-
-func (b *bufferedResponse) WriteHeader(status int) {
-	if b.status == 0 {
-		b.status = status
-	}
-}
-
-func (b *bufferedResponse) Write(p []byte) (int, error) {
-	if b.status == 0 {
-		b.status = http.StatusOK
-	}
-	return b.body.Write(p)
-}
-
-// response is what the handler wrote: 200 when it set no status, no body
-// for 204 and 304, Content-Type application/json for a body without one.
-func (b *bufferedResponse) response() *gateway.Response {
-	if b.status == 0 {
-		b.status = http.StatusOK
-	}
-	if b.status == http.StatusNoContent || b.status == http.StatusNotModified {
-		b.body.Reset()
-	}
-	if b.body.Len() > 0 && b.header.Get("Content-Type") == "" {
-		b.header.Set("Content-Type", "application/json")
-	}
-	return &gateway.Response{Status: b.status, Header: b.header, Body: b.body.Bytes()}
 }

@@ -1,0 +1,182 @@
+package sandbox_test
+
+import (
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/wxpaygen/wxpaygen/apiv3"
+	"github.com/wxpaygen/wxpaygen/generated/wechatpay"
+	"github.com/wxpaygen/wxpaygen/internal/sandbox"
+	"github.com/wxpaygen/wxpaygen/spec"
+)
+
+// TestServesEveryBundledSpecFile calls, through the generated client, an
+// operation of every bundled spec file besides the discount card's: each
+// answers a validated request with its signed example, or with what
+// SetAnswer programmed; a request the spec refuses is refused.
+func TestServesEveryBundledSpecFile(t *testing.T) {
+	e := newEnv(t, withMode(sandbox.ModeBoth))
+	ctx := ctxT(t)
+	c := e.client
+	seen := map[string]bool{}
+	mark := func(file string, err error) {
+		t.Helper()
+		if err != nil {
+			t.Errorf("%s: %v", file, err)
+		}
+		seen[file] = true
+	}
+
+	order, _, err := c.V3.Pay.Transactions.OutTradeNo.OutTradeNo("1217752501201407033233368018").Get(ctx, nil)
+	mark("pay-transactions.yaml", err)
+	if err == nil && order.TradeState == "" {
+		t.Errorf("order example without trade_state: %+v", order)
+	}
+	refund, _, err := c.V3.Refund.Domestic.Refunds.Post(ctx, &wechatpay.CreateRefundRequest{
+		OutTradeNo: apiv3.Ptr("1217752501201407033233368018"), OutRefundNo: "R-1",
+		Amount: wechatpay.CreateRefundRequestAmount{Refund: 1, Total: 1, Currency: "CNY"},
+	})
+	mark("refund.yaml", err)
+	if err == nil && refund.RefundID == "" {
+		t.Errorf("refund example without refund_id: %+v", refund)
+	}
+	img := []byte("\x89PNG\r\n\x1a\n fake")
+	media, _, err := c.V3.Merchant.Media.Upload.Post(ctx, &wechatpay.UploadImageRequest{
+		Meta: wechatpay.MediaMeta{Filename: "a.png", SHA256: sha256Hex(img)}, File: img})
+	mark("media.yaml", err)
+	if err == nil && media.MediaID == "" {
+		t.Error("upload example without media_id")
+	}
+	_, _, err = c.V3.Certificates.Get(ctx, nil)
+	mark("certificates.yaml", err)
+
+	// The bill: the example's hash cannot be the example file's, so the
+	// test programs the announcing call, as a user would.
+	bill, _, err := c.V3.Bill.Tradebill.Get(ctx, &wechatpay.V3BillTradebillGetParams{BillDate: "2019-06-11"})
+	mark("bill.yaml", err)
+	file := []byte("交易时间,商户号,金额\n`2015-05-20 13:29:35,`1230000109,`1.00\n")
+	sum := sha1.Sum(file)
+	if err := e.srv.SetAnswer("getTradeBill", sandbox.Answer{Body: []byte(`{"hash_type":"SHA1","hash_value":"` +
+		hex.EncodeToString(sum[:]) + `","download_url":"https://api.mch.weixin.qq.com/v3/billdownload/file?token=t"}`)}); err != nil {
+		t.Fatal(err)
+	}
+	bill, _, err = c.V3.Bill.Tradebill.Get(ctx, &wechatpay.V3BillTradebillGetParams{BillDate: "2019-06-11"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, _, err := c.V3.Billdownload.File.Get(ctx, &wechatpay.V3BilldownloadFileGetParams{Token: "t"},
+		apiv3.Digest{Type: string(bill.HashType), Value: bill.HashValue})
+	if err != nil || len(data) == 0 {
+		t.Errorf("download: %v (%d bytes)", err, len(data))
+	}
+
+	files, _ := spec.FS.ReadDir(".")
+	for _, f := range files {
+		if strings.HasSuffix(f.Name(), ".yaml") && f.Name() != "discount-card.yaml" && !seen[f.Name()] {
+			t.Errorf("spec/%s: no operation of it is called here", f.Name())
+		}
+	}
+
+	// A programmed error code, for the next call only.
+	if err := e.srv.SetAnswer("queryOrderByOutTradeNo", sandbox.Answer{Status: 404, Code: "ORDER_NOT_EXIST", Message: "订单不存在", Times: 1}); err != nil {
+		t.Fatal(err)
+	}
+	q := c.V3.Pay.Transactions.OutTradeNo.OutTradeNo("1217752501201407033233368018")
+	_, _, err = q.Get(ctx, nil)
+	apiErr(t, err, 404, "ORDER_NOT_EXIST")
+	if _, _, err := q.Get(ctx, nil); err != nil {
+		t.Errorf("after the one programmed answer: %v", err)
+	}
+	// Validation still applies to operations without business rules.
+	_, _, err = c.V3.Refund.Domestic.Refunds.Post(ctx, &wechatpay.CreateRefundRequest{OutRefundNo: "R-2"}, apiv3.SkipValidation())
+	apiErr(t, err, 400, "PARAM_ERROR")
+	// An unknown operation cannot be programmed.
+	if err := e.srv.SetAnswer("noSuchOperation", sandbox.Answer{}); err == nil {
+		t.Error("SetAnswer accepted an unknown operation")
+	}
+}
+
+// TestServesTheUsersSpecFolder: a user adds an endpoint to a spec folder
+// (the README's close-order example) and points the sandbox at it; the new
+// endpoint is served, validated and signed, next to the discount card.
+func TestServesTheUsersSpecFolder(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, spec.FS); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "close-order.yaml"), []byte(closeOrderYAML), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, func(c *sandbox.Config) { c.SpecDir = dir })
+	ctx := ctxT(t)
+	close := e.client.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}/close")
+	params := map[string]string{"out_trade_no": "1217752501201407033233368018"}
+	resp, err := close.Do(ctx, http.MethodPost, params, map[string]string{"mchid": "1230000109"}, nil)
+	if err != nil || resp.StatusCode != 204 {
+		t.Fatalf("closeOrder: %v (%v)", err, resp)
+	}
+	_, err = close.Do(ctx, http.MethodPost, params, map[string]string{}, nil) // mchid is required
+	apiErr(t, err, 400, "PARAM_ERROR")
+	e.claim("still-served") // the discount card keeps its rules
+
+	// A spec folder that does not load is refused at start, naming it.
+	bad := t.TempDir()
+	os.WriteFile(filepath.Join(bad, "x.yaml"), []byte("openapi: 3.0.3\npaths: {\n"), 0o644)
+	cfg := e.cfg
+	cfg.SpecDir = bad
+	if s, err := sandbox.New(cfg); err == nil {
+		s.Close()
+		t.Error("a broken spec folder was accepted")
+	} else if !strings.Contains(err.Error(), "x.yaml") {
+		t.Errorf("error does not name the file: %v", err)
+	}
+}
+
+// closeOrderYAML is the endpoint the README adds in "Extending the spec".
+const closeOrderYAML = `openapi: 3.0.3
+info:
+  title: close an order
+  version: '1'
+  description: close an order
+servers:
+  - url: https://api.mch.weixin.qq.com
+    description: primary
+paths:
+  /v3/pay/transactions/out-trade-no/{out_trade_no}/close:
+    post:
+      operationId: closeOrder
+      summary: 关闭订单
+      description: close an order that has not been paid.
+      parameters:
+        - $ref: 'pay-transactions.yaml#/components/parameters/TransactionOutTradeNo'
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema: {$ref: '#/components/schemas/CloseOrderRequest'}
+            example: {mchid: '1230000109'}
+      responses:
+        '204':
+          description: closed.
+        4XX: {$ref: 'pay-transactions.yaml#/components/responses/Error'}
+        5XX: {$ref: 'pay-transactions.yaml#/components/responses/Error'}
+components:
+  schemas:
+    CloseOrderRequest:
+      type: object
+      description: close-order request.
+      required: [mchid]
+      properties:
+        mchid: {type: string, minLength: 1, maxLength: 32, description: merchant.}
+`
+
+func sha256Hex(b []byte) string {
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
