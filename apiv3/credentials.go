@@ -28,10 +28,9 @@ type credentials struct {
 	privateKey *rsa.PrivateKey
 	apiv3Key   []byte
 
-	publicKeyID string         // "" when not in public-key mode
-	publicKey   *rsa.PublicKey // WeChat Pay public key
-	platform    map[string]*x509.Certificate
-	newest      string // serial of the newest static platform certificate
+	publicKeyID string                       // "" when not in public-key mode
+	publicKey   *rsa.PublicKey               // WeChat Pay public key
+	platform    map[string]*x509.Certificate // static ones; used only within their validity
 
 	store *CertificateStore // optional, consulted for unknown serials
 
@@ -195,7 +194,6 @@ func (c *credentials) loadPlatformCertificates(cfg Config) error {
 		}
 		sources = append(sources, source{field, b})
 	}
-	var newest *x509.Certificate
 	for _, src := range sources {
 		certs, err := parseCertificates(src.pem)
 		if err != nil {
@@ -206,6 +204,12 @@ func (c *credentials) loadPlatformCertificates(cfg Config) error {
 				return errConfig(src.field, "%v", err)
 			}
 			serial := certificateSerial(cert)
+			// An expired certificate can never verify anything again: a
+			// configuration mistake. One not valid yet may be staged ahead
+			// of a rotation; verify refuses it until its time.
+			if now := c.clock(); isExpired(cert, now, c.maxSkew) {
+				return &ConfigError{Field: src.field, msg: checkValidity(cert, now, c.maxSkew).Error(), err: ErrCertificateNotValid}
+			}
 			if c.platform == nil {
 				c.platform = make(map[string]*x509.Certificate)
 			}
@@ -213,13 +217,7 @@ func (c *credentials) loadPlatformCertificates(cfg Config) error {
 				return errConfig(src.field, "two different certificates have serial %s", serial)
 			}
 			c.platform[serial] = cert
-			if newest == nil || cert.NotBefore.After(newest.NotBefore) {
-				newest = cert
-			}
 		}
-	}
-	if newest != nil {
-		c.newest = certificateSerial(newest)
 	}
 	return nil
 }
