@@ -46,7 +46,7 @@ func newHost(field string, u *url.URL) (host, error) {
 	raw := strings.TrimSuffix(u.EscapedPath(), "/")
 	path, err := decodePath(raw)
 	if err != nil {
-		return host{}, fmt.Errorf("apiv3: Config.%s path %q: %w", field, raw, err)
+		return host{}, fmt.Errorf("apiv3: Config.%s path %s: %w", field, shown(raw), err)
 	}
 	return host{url: u, rawPath: raw, path: path}, nil
 }
@@ -141,12 +141,15 @@ func parseBaseURL(field, raw, def string) (*url.URL, error) {
 	if raw == "" {
 		raw = def
 	}
+	if keyLike(raw) {
+		return nil, fmt.Errorf("apiv3: Config.%s holds what looks like key material, not a URL (not shown); want an absolute URL such as %s", field, def)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return nil, fmt.Errorf("apiv3: Config.%s: %w", field, err)
 	}
 	bad := func(why string) error {
-		return fmt.Errorf("apiv3: Config.%s %q: %s", field, raw, why)
+		return fmt.Errorf("apiv3: Config.%s %s: %s", field, shown(raw), why)
 	}
 	switch {
 	case u.Scheme != "https" && u.Scheme != "http":

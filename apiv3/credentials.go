@@ -70,6 +70,10 @@ func buildCredentials(cfg Config, s *settings, store *CertificateStore) (*creden
 			c.maxSkew = s.maxSkew
 		}
 	}
+	if keyLike(cfg.MchID) {
+		// It would go out in every Authorization header.
+		return nil, errConfig("MchID", "holds what looks like key material (not shown); want the merchant ID (商户号)")
+	}
 	if err := checkHeaderToken(cfg.MchID); err != nil {
 		return nil, errConfig("MchID", "%v", err)
 	}
@@ -122,7 +126,7 @@ func (c *credentials) loadMerchant(cfg Config) error {
 	serial := strings.ToUpper(strings.TrimSpace(cfg.MerchantCertificateSerial))
 	if serial != "" {
 		if !isHex(serial) {
-			return errConfig("MerchantCertificateSerial", "%q is not a hexadecimal serial", cfg.MerchantCertificateSerial)
+			return errConfig("MerchantCertificateSerial", "%s is not a hexadecimal serial", shown(cfg.MerchantCertificateSerial))
 		}
 	}
 	if len(certPEM) > 0 {
@@ -166,7 +170,7 @@ func (c *credentials) loadPublicKey(cfg Config) error {
 		return errConfig("WechatPayPublicKeyPEM", "empty while WechatPayPublicKeyID is set: set it or WechatPayPublicKeyFile (pub_key.pem)")
 	}
 	if !strings.HasPrefix(id, publicKeyIDPrefix) || checkHeaderToken(id) != nil {
-		return errConfig("WechatPayPublicKeyID", "%q does not look like PUB_KEY_ID_...", id)
+		return errConfig("WechatPayPublicKeyID", "%s does not look like PUB_KEY_ID_...", shown(id))
 	}
 	pub, err := parsePublicKey(pubPEM)
 	if err != nil {
@@ -367,6 +371,9 @@ func checkHeaderToken(s string) error {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c <= ' ' || c >= 0x7f || c == '"' || c == ',' || c == '\\' {
+			if keyLike(s) {
+				return fmt.Errorf("%s contains a character not allowed in a header", shown(s))
+			}
 			return fmt.Errorf("%q contains a character not allowed in a header (%q)", s, c)
 		}
 	}
