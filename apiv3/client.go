@@ -83,6 +83,9 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	if s.maxBodyBytes <= 0 {
 		return nil, fmt.Errorf("apiv3: WithMaxResponseBytes(%d): the limit must be positive", s.maxBodyBytes)
 	}
+	if s.maxInflatedBytes <= 0 {
+		return nil, fmt.Errorf("apiv3: WithMaxInflatedBytes(%d): the limit must be positive", s.maxInflatedBytes)
+	}
 	if strings.ContainsAny(s.userAgent, "\r\n") {
 		return nil, errors.New("apiv3: WithUserAgent: the product must not contain line breaks")
 	}

@@ -13,16 +13,17 @@ type Option func(*settings)
 // security half of the runtime (credentials.go), which reads clock, nonce and
 // maxSkew; NewClient passes a pointer to the Client's own copy.
 type settings struct {
-	httpClient   *http.Client           // WithHTTPClient
-	userAgent    string                 // WithUserAgent (appended to the default)
-	clock        func() time.Time       // WithClock            (default time.Now)
-	nonce        func() (string, error) // WithNonceSource      (default: credentials' own)
-	maxSkew      time.Duration          // WithMaxSkew          (default 5 * time.Minute)
-	skipVerify   bool                   // InsecureSkipResponseVerification()
-	debug        func(DebugEvent)       // WithDebugHook (Authorization and keys redacted)
-	maxBodyBytes int64                  // WithMaxResponseBytes (default 8 MiB)
-	certStore    *CertificateStore      // WithCertificateStore (certstore.go); nil for none
-	retry        RetryPolicy            // WithRetry, WithoutRetry (retry.go); defaults filled by NewClient
+	httpClient       *http.Client           // WithHTTPClient
+	userAgent        string                 // WithUserAgent (appended to the default)
+	clock            func() time.Time       // WithClock            (default time.Now)
+	nonce            func() (string, error) // WithNonceSource      (default: credentials' own)
+	maxSkew          time.Duration          // WithMaxSkew          (default 5 * time.Minute)
+	skipVerify       bool                   // InsecureSkipResponseVerification()
+	debug            func(DebugEvent)       // WithDebugHook (Authorization and keys redacted)
+	maxBodyBytes     int64                  // WithMaxResponseBytes (default 8 MiB)
+	maxInflatedBytes int64                  // WithMaxInflatedBytes (download.go; default DefaultMaxInflatedBytes)
+	certStore        *CertificateStore      // WithCertificateStore (certstore.go); nil for none
+	retry            RetryPolicy            // WithRetry, WithoutRetry (retry.go); defaults filled by NewClient
 }
 
 const (
@@ -33,9 +34,10 @@ const (
 
 func defaultSettings() settings {
 	return settings{
-		clock:        time.Now,
-		maxSkew:      DefaultMaxSkew,
-		maxBodyBytes: defaultMaxBodyBytes,
+		clock:            time.Now,
+		maxSkew:          DefaultMaxSkew,
+		maxBodyBytes:     defaultMaxBodyBytes,
+		maxInflatedBytes: DefaultMaxInflatedBytes,
 	}
 }
 
