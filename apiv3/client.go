@@ -116,7 +116,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		settings:   s,
 		base:       baseHost,
 		backup:     backupHost,
-		httpClient: s.httpClient,
+		httpClient: withoutRedirects(s.httpClient),
 		userAgent:  userAgent(s.userAgent),
 	}
 	if c.httpClient == nil {
@@ -218,10 +218,26 @@ func newHTTPClient(timeout time.Duration) *http.Client {
 	t.TLSClientConfig.MinVersion = tls.VersionTLS12
 	return &http.Client{
 		Transport: t,
-		// A redirect would send the request to a path it was not signed
-		// for; WeChat Pay does not redirect, so return the 3xx as an error.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		CheckRedirect: refuseRedirect,
 	}
+}
+
+// refuseRedirect makes http.Client return a 3xx as it is. A redirect would
+// send the request to a path it was not signed for, and a 307 or 308 would
+// send the signed body to whatever host the answer names; WeChat Pay does
+// not redirect, so the 3xx becomes an *APIError.
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// withoutRedirects returns a copy of the caller's client that follows no
+// redirect, sharing its Transport (and so its connections), Jar and
+// Timeout; the caller's client itself is not changed. nil stays nil.
+func withoutRedirects(hc *http.Client) *http.Client {
+	if hc == nil {
+		return nil
+	}
+	own := *hc
+	own.CheckRedirect = refuseRedirect
+	return &own
 }
 
 // deadlineConn gives every exchange on a connection a deadline: writing (a

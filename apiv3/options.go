@@ -44,7 +44,8 @@ func defaultSettings() settings {
 // WithHTTPClient sends requests through hc instead of the client NewClient
 // builds (30 s timeout per attempt, 10 s to connect, TLS 1.2 or later, no
 // redirects). Use it to add tracing, metrics or a proxy through
-// hc.Transport. hc.Timeout bounds each attempt, not the whole call with its
+// hc.Transport. Redirects are never followed whatever hc.CheckRedirect says
+// (the client uses a copy of hc with its own; hc is not changed). hc.Timeout bounds each attempt, not the whole call with its
 // retries; bound that with the context or WithTimeout. A nil hc keeps the
 // default.
 func WithHTTPClient(hc *http.Client) Option {
