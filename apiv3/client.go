@@ -217,7 +217,7 @@ func newHTTPClient(timeout time.Duration) *http.Client {
 	}
 	t.TLSClientConfig.MinVersion = tls.VersionTLS12
 	return &http.Client{
-		Transport: t,
+		Transport:     t,
 		CheckRedirect: refuseRedirect,
 	}
 }
