@@ -5,10 +5,23 @@ OUT ?= generated/wechatpay
 PKG ?= wechatpay
 WXPAYGEN = $(GO) run ./cmd/wxpaygen -spec $(SPEC) -out $(OUT) -package $(PKG)
 
-.PHONY: help generate check vet test fuzz bench bench-client bench-generator bench-instructions bench-peers bench-sandbox demo
+.PHONY: help deps generate check vet test fuzz bench bench-client bench-generator bench-instructions bench-peers bench-sandbox demo
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+# deps installs, when missing, what tests need beyond Go: redis-server, which
+# apiv3/redisdedupe's tests start on a loopback port of their own (they skip
+# without it, except under CI). Debian packages, as root or through sudo.
+deps: ## install redis-server for the Redis store's tests when it is missing (apt-get; quiet, idempotent)
+	@command -v redis-server >/dev/null 2>&1 || { \
+	  sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  echo "deps: installing redis-server (apt-get)"; log=$$(mktemp); \
+	  if ! { $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	         $$sudo apt-get install -y -qq --no-install-recommends redis-server; } >$$log 2>&1; then \
+	    cat $$log; rm -f $$log; exit 1; \
+	  fi; rm -f $$log; \
+	}
 
 generate: ## regenerate generated/ from spec/ (same as go generate ./...)
 	$(WXPAYGEN)

@@ -33,13 +33,18 @@ type CertificateRotation struct {
 	Added   []string
 	Removed []string
 	Current []string
+	// Refused lists the downloaded certificates that were not taken because
+	// they are outside their validity, by serial.
+	Refused []RefusedCertificate
 }
 
 // CertificateStoreOption configures a CertificateStore.
 type CertificateStoreOption func(*CertificateStore)
 
 // WithRotationHook calls f (on the refreshing goroutine) whenever a refresh
-// changes the set of platform certificates, including the first download.
+// changes the set of platform certificates, including the first download,
+// and whenever it refuses a certificate it did not refuse the time before
+// (CertificateRotation.Refused: outside its validity).
 func WithRotationHook(f func(CertificateRotation)) CertificateStoreOption {
 	return func(s *CertificateStore) { s.onRotate = f }
 }
@@ -82,7 +87,7 @@ type CertificateStore struct {
 	mu          sync.Mutex
 	owner       *credentials // set by attach; clock, skew, static keys
 	certs       map[string]*x509.Certificate
-	newest      *x509.Certificate
+	refused     map[string]RefusedCertificate // by the last download, by serial
 	lastAttempt time.Time
 	running     chan struct{} // non-nil while a refresh runs; closed when it ends
 	lastErr     error         // of the last download
@@ -161,17 +166,27 @@ func (s *CertificateStore) run(ctx context.Context, done chan struct{}) error {
 		close(done)
 		s.mu.Unlock()
 	}()
-	certs, newest, err := s.download(ctx)
-	var rot CertificateRotation
+	certs, refused, err := s.download(ctx)
 	s.mu.Lock()
 	s.lastErr = err
+	rot := CertificateRotation{Current: sortedSerials(s.certs)}
 	if err == nil {
 		rot = diffSerials(s.certs, certs)
-		s.certs, s.newest = certs, newest
+		s.certs = certs
 	}
+	newlyRefused := false
+	for serial := range refused {
+		if _, ok := s.refused[serial]; !ok {
+			newlyRefused = true
+		}
+	}
+	if err == nil || len(refused) > 0 {
+		s.refused = refused
+	}
+	rot.Refused = sortedRefused(refused)
 	hook := s.onRotate
 	s.mu.Unlock()
-	if hook != nil && len(rot.Added)+len(rot.Removed) > 0 {
+	if hook != nil && (len(rot.Added)+len(rot.Removed) > 0 || newlyRefused) {
 		hook(rot)
 	}
 	return err
@@ -189,16 +204,17 @@ func (s *CertificateStore) lookup(serial string) (*x509.Certificate, error) {
 		return nil, nil
 	}
 	s.mu.Lock()
-	if cert, ok := s.certs[serial]; ok {
+	if cert, ok := s.certs[serial]; ok && s.checkValidity(cert) == nil {
 		s.mu.Unlock()
 		return cert, nil
 	}
+	// Unknown, or held but outside its validity now: WeChat Pay may have
+	// a newer set.
 	done := s.running
 	if done == nil {
 		if !s.lastAttempt.IsZero() && s.now().Sub(s.lastAttempt) < s.minInterval {
-			err := s.lastErr
-			s.mu.Unlock()
-			return nil, err
+			defer s.mu.Unlock()
+			return s.resultLocked(serial)
 		}
 		done = make(chan struct{})
 		s.running = done
@@ -219,15 +235,43 @@ func (s *CertificateStore) lookup(serial string) (*x509.Certificate, error) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.certs[serial], s.lastErr
+	return s.resultLocked(serial)
 }
 
-// newestCertificate returns the certificate that became effective last, or
-// nil.
+// resultLocked is what lookup answers once no download is due: the
+// certificate if it is held and valid, else why not.
+func (s *CertificateStore) resultLocked(serial string) (*x509.Certificate, error) {
+	if cert, ok := s.certs[serial]; ok {
+		if err := s.checkValidity(cert); err != nil {
+			return nil, err
+		}
+		return cert, nil
+	}
+	if r, ok := s.refused[serial]; ok {
+		return nil, r.Err
+	}
+	return nil, s.lastErr
+}
+
+// checkValidity checks cert against the owner's clock and skew.
+func (s *CertificateStore) checkValidity(cert *x509.Certificate) error {
+	return checkValidity(cert, s.now(), s.skew())
+}
+
+// skew is the owner's maximum skew (DefaultMaxSkew before attach).
+func (s *CertificateStore) skew() time.Duration {
+	if s.owner != nil {
+		return s.owner.maxSkew
+	}
+	return DefaultMaxSkew
+}
+
+// newestCertificate returns the valid certificate that became effective
+// last, or nil.
 func (s *CertificateStore) newestCertificate() *x509.Certificate {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.newest
+	return newestValid(s.certs, s.now(), s.skew())
 }
 
 // now reads the owner's clock (time.Now before attach); s.mu need not be held
@@ -249,8 +293,10 @@ type certificatesBody struct {
 	} `json:"data"`
 }
 
-// download fetches, decrypts and verifies the certificate set.
-func (s *CertificateStore) download(ctx context.Context) (map[string]*x509.Certificate, *x509.Certificate, error) {
+// download fetches, decrypts and verifies the certificate set, keeping only
+// the certificates within their validity; the others are returned as
+// refused. A set of which none is valid is an error.
+func (s *CertificateStore) download(ctx context.Context) (map[string]*x509.Certificate, map[string]RefusedCertificate, error) {
 	s.mu.Lock()
 	fetch := s.fetch
 	s.mu.Unlock()
@@ -281,8 +327,12 @@ func (s *CertificateStore) download(ctx context.Context) (map[string]*x509.Certi
 	if len(body.Data) == 0 {
 		return nil, nil, errors.New("apiv3: download platform certificates: the answer lists none")
 	}
+	s.mu.Lock()
+	owner, old := s.owner, s.certs
+	now, maxSkew := s.now(), s.skew()
+	s.mu.Unlock()
 	certs := make(map[string]*x509.Certificate, len(body.Data))
-	var newest *x509.Certificate
+	var refused map[string]RefusedCertificate
 	for i, d := range body.Data {
 		e := d.EncryptCertificate
 		pemBytes, err := decryptAEAD(s.key, e.Algorithm, e.Nonce, e.AssociatedData, e.Ciphertext)
@@ -301,38 +351,58 @@ func (s *CertificateStore) download(ctx context.Context) (map[string]*x509.Certi
 		if serial != d.SerialNo {
 			return nil, nil, fmt.Errorf("apiv3: platform certificate %d: serial_no %s but the certificate's serial is %s", i, printable(d.SerialNo), serial)
 		}
-		certs[serial] = cert
-		if newest == nil || cert.NotBefore.After(newest.NotBefore) {
-			newest = cert
+		if err := checkValidity(cert, now, maxSkew); err != nil {
+			if refused == nil {
+				refused = make(map[string]RefusedCertificate)
+			}
+			refused[serial] = RefusedCertificate{Serial: serial, NotBefore: cert.NotBefore, NotAfter: cert.NotAfter, Err: err}
+			continue
 		}
+		certs[serial] = cert
 	}
 
-	s.mu.Lock()
-	owner, old := s.owner, s.certs
-	now := s.now()
-	s.mu.Unlock()
-	maxSkew := DefaultMaxSkew
-	if owner != nil {
-		maxSkew = owner.maxSkew
-	}
 	lookup := func(serial string) (*rsa.PublicKey, error) {
 		if c, ok := certs[serial]; ok {
 			return c.PublicKey.(*rsa.PublicKey), nil
 		}
-		if c, ok := old[serial]; ok {
+		if r, ok := refused[serial]; ok {
+			return nil, r.Err
+		}
+		if c, ok := old[serial]; ok && checkValidity(c, now, maxSkew) == nil {
 			return c.PublicKey.(*rsa.PublicKey), nil
 		}
 		if owner != nil {
-			if key := owner.lookupStatic(serial); key != nil {
-				return key, nil
+			if key, err := owner.lookupStatic(serial); key != nil || err != nil {
+				return key, err
 			}
 		}
 		return nil, errors.New("the download is signed by none of the certificates it holds")
 	}
 	if err := verifySigned(resp.Header, resp.Body, now, maxSkew, lookup); err != nil {
-		return nil, nil, fmt.Errorf("apiv3: download platform certificates: %w", err)
+		return nil, refused, fmt.Errorf("apiv3: download platform certificates: %w", err)
 	}
-	return certs, newest, nil
+	if len(certs) == 0 {
+		return nil, refused, fmt.Errorf("apiv3: download platform certificates: every certificate is refused: %w", firstRefusal(refused))
+	}
+	return certs, refused, nil
+}
+
+// sortedRefused lists refused by serial.
+func sortedRefused(refused map[string]RefusedCertificate) []RefusedCertificate {
+	out := make([]RefusedCertificate, 0, len(refused))
+	for _, r := range refused {
+		out = append(out, r)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Serial < out[j].Serial })
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// firstRefusal is the error of the first refused certificate by serial.
+func firstRefusal(refused map[string]RefusedCertificate) error {
+	return sortedRefused(refused)[0].Err
 }
 
 func sortedSerials(m map[string]*x509.Certificate) []string {

@@ -47,7 +47,7 @@ func newHost(field string, u *url.URL) (host, error) {
 	raw := strings.TrimSuffix(u.EscapedPath(), "/")
 	path, err := decodePath(raw)
 	if err != nil {
-		return host{}, fmt.Errorf("apiv3: Config.%s path %q: %w", field, raw, err)
+		return host{}, fmt.Errorf("apiv3: Config.%s path %s: %w", field, shown(raw), err)
 	}
 	return host{url: u, rawPath: raw, path: path}, nil
 }
@@ -90,6 +90,9 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 	if s.maxBodyBytes <= 0 {
 		return nil, fmt.Errorf("apiv3: WithMaxResponseBytes(%d): the limit must be positive", s.maxBodyBytes)
 	}
+	if s.maxInflatedBytes <= 0 {
+		return nil, fmt.Errorf("apiv3: WithMaxInflatedBytes(%d): the limit must be positive", s.maxInflatedBytes)
+	}
 	if strings.ContainsAny(s.userAgent, "\r\n") {
 		return nil, errors.New("apiv3: WithUserAgent: the product must not contain line breaks")
 	}
@@ -120,7 +123,7 @@ func NewClient(cfg Config, opts ...Option) (*Client, error) {
 		settings:   s,
 		base:       baseHost,
 		backup:     backupHost,
-		httpClient: s.httpClient,
+		httpClient: withoutRedirects(s.httpClient),
 		calls:      calls,
 		userAgent:  userAgent(s.userAgent),
 	}
@@ -154,12 +157,15 @@ func parseBaseURL(field, raw, def string) (*url.URL, error) {
 	if raw == "" {
 		raw = def
 	}
+	if keyLike(raw) {
+		return nil, fmt.Errorf("apiv3: Config.%s holds what looks like key material, not a URL (not shown); want an absolute URL such as %s", field, def)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return nil, fmt.Errorf("apiv3: Config.%s: %w", field, err)
 	}
 	bad := func(why string) error {
-		return fmt.Errorf("apiv3: Config.%s %q: %s", field, raw, why)
+		return fmt.Errorf("apiv3: Config.%s %s: %s", field, shown(raw), why)
 	}
 	switch {
 	case u.Scheme != "https" && u.Scheme != "http":
@@ -224,11 +230,27 @@ func newHTTPClient(timeout time.Duration) *http.Client {
 	}
 	t.TLSClientConfig.MinVersion = tls.VersionTLS12
 	return &http.Client{
-		Transport: t,
-		// A redirect would send the request to a path it was not signed
-		// for; WeChat Pay does not redirect, so return the 3xx as an error.
-		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		Transport:     t,
+		CheckRedirect: refuseRedirect,
 	}
+}
+
+// refuseRedirect makes http.Client return a 3xx as it is. A redirect would
+// send the request to a path it was not signed for, and a 307 or 308 would
+// send the signed body to whatever host the answer names; WeChat Pay does
+// not redirect, so the 3xx becomes an *APIError.
+func refuseRedirect(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+
+// withoutRedirects returns a copy of the caller's client that follows no
+// redirect, sharing its Transport (and so its connections), Jar and
+// Timeout; the caller's client itself is not changed. nil stays nil.
+func withoutRedirects(hc *http.Client) *http.Client {
+	if hc == nil {
+		return nil
+	}
+	own := *hc
+	own.CheckRedirect = refuseRedirect
+	return &own
 }
 
 // deadlineConn gives every exchange on a connection a deadline: writing (a

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -89,7 +90,8 @@ type Config struct {
 }
 
 // String describes c without its secrets: the private key and the APIv3 key
-// are shown only as set or unset.
+// are shown only as set or unset, and any other value that looks like key
+// material (PEM text put in a ...File field) is replaced by a placeholder.
 func (c Config) String() string {
 	var b strings.Builder
 	b.WriteString("apiv3.Config{")
@@ -103,7 +105,7 @@ func (c Config) String() string {
 	}
 	str := func(name, v string) {
 		if v != "" {
-			field(name, strconv.Quote(v))
+			field(name, shown(v))
 		}
 	}
 	str("BaseURL", c.BaseURL)
@@ -130,7 +132,11 @@ func (c Config) String() string {
 		field("PlatformCertificatesPEM", fmt.Sprintf("<%d certificates>", len(c.PlatformCertificatesPEM)))
 	}
 	if len(c.PlatformCertificateFiles) > 0 {
-		field("PlatformCertificateFiles", fmt.Sprintf("%q", c.PlatformCertificateFiles))
+		files := make([]string, len(c.PlatformCertificateFiles))
+		for i, f := range c.PlatformCertificateFiles {
+			files[i] = shown(f)
+		}
+		field("PlatformCertificateFiles", "["+strings.Join(files, " ")+"]")
 	}
 	b.WriteString("}")
 	return b.String()
@@ -195,21 +201,26 @@ type configFile struct {
 func LoadConfigFile(path string) (Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return Config{}, fmt.Errorf("apiv3: config: %w", err)
+		return Config{}, fmt.Errorf("apiv3: config: %w", redactPathError(err))
+	}
+	name := path
+	if keyLike(path) {
+		name = redactedValue
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	var f configFile
 	if err := dec.Decode(&f); err != nil {
-		// json errors quote at most a type or a field name, never values.
-		return Config{}, fmt.Errorf("apiv3: config %s: %w", path, err)
+		return Config{}, fmt.Errorf("apiv3: config %s: %s", name, describeJSONError(data, err))
 	}
 	if dec.More() {
-		return Config{}, fmt.Errorf("apiv3: config %s: data after the JSON object", path)
+		return Config{}, fmt.Errorf("apiv3: config %s: data after the JSON object", name)
 	}
 	dir := filepath.Dir(path)
 	rel := func(p string) string {
-		if p == "" || filepath.IsAbs(p) {
+		// Key material put in a path field is left as it is, so that
+		// NewClient recognises it and says so without showing it.
+		if p == "" || filepath.IsAbs(p) || keyLike(p) {
 			return p
 		}
 		return filepath.Join(dir, p)
@@ -230,15 +241,70 @@ func LoadConfigFile(path string) (Config, error) {
 	}
 	if f.APIv3KeyFile != "" {
 		if f.APIv3Key != "" {
-			return Config{}, fmt.Errorf("apiv3: config %s: set apiv3_key or apiv3_key_file, not both", path)
+			return Config{}, fmt.Errorf("apiv3: config %s: set apiv3_key or apiv3_key_file, not both", name)
 		}
 		key, err := os.ReadFile(rel(f.APIv3KeyFile))
+		if err != nil && keyLike(f.APIv3KeyFile) {
+			return Config{}, fmt.Errorf("apiv3: config %s: apiv3_key_file holds what looks like the key itself, not a file path (not shown); give the path of a file holding the key: %w", name, hidePath(err))
+		}
 		if err != nil {
-			return Config{}, fmt.Errorf("apiv3: config %s: apiv3_key_file: %w", path, err)
+			return Config{}, fmt.Errorf("apiv3: config %s: apiv3_key_file: %w", name, err)
 		}
 		cfg.APIv3Key = strings.TrimRight(string(key), "\r\n")
 	}
 	return cfg, nil
+}
+
+// describeJSONError says what is wrong with a configuration file without
+// quoting it: encoding/json's messages show the character at a syntax error
+// ("invalid character 'w'": the first letter of an unquoted key) and the
+// digits of a number of the wrong type, so only positions, member names and
+// types are kept.
+func describeJSONError(data []byte, err error) string {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		line, col := lineColumn(data, syn.Offset)
+		return fmt.Sprintf("invalid JSON at line %d, column %d (a string value must be quoted)", line, col)
+	case errors.As(err, &typ):
+		kind, _, _ := strings.Cut(typ.Value, " ")
+		return fmt.Sprintf("%s: want a JSON %s, got a %s", shown(typ.Field), jsonKind(typ.Type.Kind().String()), kind)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "the JSON ends early"
+	}
+	if member, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		if m, qerr := strconv.Unquote(member); qerr == nil {
+			return fmt.Sprintf("unknown key %s", shown(m))
+		}
+	}
+	return "not a JSON object with the documented keys"
+}
+
+// jsonKind names a Go kind as JSON does.
+func jsonKind(goKind string) string {
+	switch goKind {
+	case "slice":
+		return "array of strings"
+	case "struct":
+		return "object"
+	}
+	return goKind
+}
+
+// lineColumn turns a byte offset into a 1-based line and column; offset is
+// where encoding/json stopped, just past the offending byte.
+func lineColumn(data []byte, offset int64) (line, col int) {
+	if offset > int64(len(data)) {
+		offset = int64(len(data))
+	}
+	if offset > 0 {
+		offset-- // the offending byte itself
+	}
+	before := data[:offset]
+	line = 1 + bytes.Count(before, []byte("\n"))
+	col = int(offset) - bytes.LastIndexByte(before, '\n')
+	return line, col
 }
 
 // errConfig builds a configuration error that names the field at fault; it
@@ -272,6 +338,11 @@ func readMaterial(pemField string, pemBytes []byte, fileField, file string) ([]b
 		return nil, "", errConfig(pemField, "set %s or %s, not both", pemField, fileField)
 	case file != "":
 		b, err := os.ReadFile(file)
+		if err != nil && keyLike(file) {
+			ce := notAPathError(fileField, pemField).(*ConfigError)
+			ce.err = redactPathError(err)
+			return nil, "", ce
+		}
 		if err != nil {
 			var msg string
 			if errors.Is(err, os.ErrNotExist) {

@@ -28,10 +28,9 @@ type credentials struct {
 	privateKey *rsa.PrivateKey
 	apiv3Key   []byte
 
-	publicKeyID string         // "" when not in public-key mode
-	publicKey   *rsa.PublicKey // WeChat Pay public key
-	platform    map[string]*x509.Certificate
-	newest      string // serial of the newest static platform certificate
+	publicKeyID string                       // "" when not in public-key mode
+	publicKey   *rsa.PublicKey               // WeChat Pay public key
+	platform    map[string]*x509.Certificate // static ones; used only within their validity
 
 	store *CertificateStore // optional, consulted for unknown serials
 
@@ -70,6 +69,10 @@ func buildCredentials(cfg Config, s *settings, store *CertificateStore) (*creden
 		if s.maxSkew > 0 {
 			c.maxSkew = s.maxSkew
 		}
+	}
+	if keyLike(cfg.MchID) {
+		// It would go out in every Authorization header.
+		return nil, errConfig("MchID", "holds what looks like key material (not shown); want the merchant ID (商户号)")
 	}
 	if err := checkHeaderToken(cfg.MchID); err != nil {
 		return nil, errConfig("MchID", "%v", err)
@@ -123,7 +126,7 @@ func (c *credentials) loadMerchant(cfg Config) error {
 	serial := strings.ToUpper(strings.TrimSpace(cfg.MerchantCertificateSerial))
 	if serial != "" {
 		if !isHex(serial) {
-			return errConfig("MerchantCertificateSerial", "%q is not a hexadecimal serial", cfg.MerchantCertificateSerial)
+			return errConfig("MerchantCertificateSerial", "%s is not a hexadecimal serial", shown(cfg.MerchantCertificateSerial))
 		}
 	}
 	if len(certPEM) > 0 {
@@ -167,7 +170,7 @@ func (c *credentials) loadPublicKey(cfg Config) error {
 		return errConfig("WechatPayPublicKeyPEM", "empty while WechatPayPublicKeyID is set: set it or WechatPayPublicKeyFile (pub_key.pem)")
 	}
 	if !strings.HasPrefix(id, publicKeyIDPrefix) || checkHeaderToken(id) != nil {
-		return errConfig("WechatPayPublicKeyID", "%q does not look like PUB_KEY_ID_...", id)
+		return errConfig("WechatPayPublicKeyID", "%s does not look like PUB_KEY_ID_...", shown(id))
 	}
 	pub, err := parsePublicKey(pubPEM)
 	if err != nil {
@@ -195,7 +198,6 @@ func (c *credentials) loadPlatformCertificates(cfg Config) error {
 		}
 		sources = append(sources, source{field, b})
 	}
-	var newest *x509.Certificate
 	for _, src := range sources {
 		certs, err := parseCertificates(src.pem)
 		if err != nil {
@@ -206,6 +208,12 @@ func (c *credentials) loadPlatformCertificates(cfg Config) error {
 				return errConfig(src.field, "%v", err)
 			}
 			serial := certificateSerial(cert)
+			// An expired certificate can never verify anything again: a
+			// configuration mistake. One not valid yet may be staged ahead
+			// of a rotation; verify refuses it until its time.
+			if now := c.clock(); isExpired(cert, now, c.maxSkew) {
+				return &ConfigError{Field: src.field, msg: checkValidity(cert, now, c.maxSkew).Error(), err: ErrCertificateNotValid}
+			}
 			if c.platform == nil {
 				c.platform = make(map[string]*x509.Certificate)
 			}
@@ -213,13 +221,7 @@ func (c *credentials) loadPlatformCertificates(cfg Config) error {
 				return errConfig(src.field, "two different certificates have serial %s", serial)
 			}
 			c.platform[serial] = cert
-			if newest == nil || cert.NotBefore.After(newest.NotBefore) {
-				newest = cert
-			}
 		}
-	}
-	if newest != nil {
-		c.newest = certificateSerial(newest)
 	}
 	return nil
 }
@@ -369,6 +371,9 @@ func checkHeaderToken(s string) error {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c <= ' ' || c >= 0x7f || c == '"' || c == ',' || c == '\\' {
+			if keyLike(s) {
+				return fmt.Errorf("%s contains a character not allowed in a header", shown(s))
+			}
 			return fmt.Errorf("%q contains a character not allowed in a header (%q)", s, c)
 		}
 	}

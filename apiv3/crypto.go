@@ -96,8 +96,8 @@ func (c *credentials) encryptionKey() (*rsa.PublicKey, string) {
 	if c.publicKey != nil {
 		return c.publicKey, c.publicKeyID
 	}
-	if c.newest != "" {
-		return c.platform[c.newest].PublicKey.(*rsa.PublicKey), c.newest
+	if cert := newestValid(c.platform, c.clock(), c.maxSkew); cert != nil {
+		return cert.PublicKey.(*rsa.PublicKey), certificateSerial(cert)
 	}
 	if c.store != nil {
 		if cert := c.store.newestCertificate(); cert != nil {

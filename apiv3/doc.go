@@ -25,11 +25,20 @@
 //   - Path parameters are escaped once (RFC 6570 simple expansion) and "",
 //     ".", ".." and control characters are refused; the signed
 //     request-target is byte for byte the one sent.
-//   - Response bodies are read up to 8 MiB (WithMaxResponseBytes); the
-//     default HTTP client times out after 30 s, requires TLS 1.2 and does not
-//     follow redirects.
+//   - Response bodies are read up to 8 MiB (WithMaxResponseBytes); a gzip
+//     download is inflated at most 128 MiB to check its digest
+//     (WithMaxInflatedBytes). The default HTTP client times out after 30 s
+//     and requires TLS 1.2; no redirect is followed, whatever client
+//     WithHTTPClient gives.
+//   - Platform certificates are used only within their validity, widened by
+//     the allowed skew (ErrCertificateNotValid).
 //   - Errors never include request bodies, keys or header values other than
-//     Request-ID; the debug hook (WithDebugHook) redacts signatures.
+//     Request-ID, nor key material put in any Config field; server text in
+//     APIError.Error is escaped so that it cannot forge log lines; the debug
+//     hook (WithDebugHook) redacts signatures.
+//   - NotificationHandler dispatches each notification once, also when a
+//     redelivery arrives while the first is in flight (answered 409), and
+//     across instances with a shared NotificationDeduper (apiv3/redisdedupe).
 //   - Only GETs and operations the spec marks x-wechatpay-idempotent are
 //     retried (connection errors, 202, 429, 5xx; 3 attempts, jittered backoff
 //     within the context's deadline), failing over to the backup host on

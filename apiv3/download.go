@@ -28,13 +28,31 @@ type Digest struct {
 // match their Digest: the file was damaged or replaced on its way.
 var ErrDigestMismatch = errors.New("apiv3: downloaded content does not match its digest")
 
-// maxGunzipBytes bounds the decompressed size hashed for a gzip download.
-const maxGunzipBytes = 4 << 30
+// DefaultMaxInflatedBytes is how far a gzip download (tar_type=GZIP) is
+// inflated by default to check it against its digest: 128 MiB. Bills are
+// CSV text, which gzip shrinks 5 to 10 times, so a body within the default
+// response limit (8 MiB) inflates to well under it; a body that inflates
+// further is a compression bomb or a bill too big for that limit anyway.
+// Raise both with WithMaxResponseBytes and WithMaxInflatedBytes.
+const DefaultMaxInflatedBytes = 128 << 20
+
+// WithMaxInflatedBytes bounds how many bytes a gzip download is inflated
+// to when checking its digest (default DefaultMaxInflatedBytes); one that
+// inflates further fails with ErrDigestMismatch. It bounds the work an
+// unsigned answer can cause before its digest refuses it. It must be
+// positive.
+func WithMaxInflatedBytes(n int64) Option {
+	return optionFunc(func(s *settings) { s.maxInflatedBytes = n })
+}
 
 // Verify checks body against the digest. WeChat Pay hashes the original
 // file: a gzip body (tar_type=GZIP) is also accepted when its decompressed
-// content matches. The body itself is never changed.
-func (d Digest) Verify(body []byte) error {
+// content matches, inflated at most DefaultMaxInflatedBytes (a client's
+// downloads use WithMaxInflatedBytes). The body itself is never changed.
+func (d Digest) Verify(body []byte) error { return d.verify(body, DefaultMaxInflatedBytes) }
+
+// verify is Verify inflating at most maxInflated bytes.
+func (d Digest) verify(body []byte, maxInflated int64) error {
 	want, err := hex.DecodeString(strings.TrimSpace(d.Value))
 	if err != nil || len(want) == 0 {
 		return fmt.Errorf("apiv3: digest value %q is not hexadecimal", printable(d.Value))
@@ -52,8 +70,11 @@ func (d Digest) Verify(body []byte) error {
 		zr, err := gzip.NewReader(bytes.NewReader(body))
 		if err == nil {
 			h.Reset()
-			n, err := io.Copy(h, io.LimitReader(zr, maxGunzipBytes+1))
-			if err == nil && n <= maxGunzipBytes && bytes.Equal(h.Sum(nil), want) {
+			n, err := io.Copy(h, io.LimitReader(zr, maxInflated+1))
+			if err == nil && n > maxInflated {
+				return fmt.Errorf("%w (%s %s): the gzip body inflates to more than %d bytes (WithMaxInflatedBytes)", ErrDigestMismatch, strings.ToUpper(d.Type), strings.ToLower(d.Value), maxInflated)
+			}
+			if err == nil && bytes.Equal(h.Sum(nil), want) {
 				return nil
 			}
 		}
@@ -71,12 +92,13 @@ func (d Digest) hash() (func() hash.Hash, error) {
 	return nil, fmt.Errorf("apiv3: digest type %q is not supported (SHA1, SHA256)", printable(d.Type))
 }
 
-// checkDigest verifies a download against r.Digest, when set.
-func checkDigest(r *Request, res *Response) error {
+// checkDigest verifies a download against r.Digest, when set, inflating a
+// gzip body at most maxInflated bytes.
+func checkDigest(r *Request, res *Response, maxInflated int64) error {
 	if r.Digest == nil || res == nil {
 		return nil
 	}
-	if err := r.Digest.Verify(res.Body); err != nil {
+	if err := r.Digest.verify(res.Body, maxInflated); err != nil {
 		return fmt.Errorf("apiv3: %s %s (Request-ID %q): %w", r.Method, orDefault(r.Template, r.Path), res.RequestID, err)
 	}
 	return nil

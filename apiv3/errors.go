@@ -30,8 +30,17 @@ type APIError struct {
 	Verified bool
 }
 
+// Limits of what Error quotes from an answer, in characters.
+const (
+	maxErrorCode      = 64
+	maxErrorMessage   = 256
+	maxErrorRequestID = 128
+)
+
 // Error returns the status, code, message and Request-ID; never the body or
-// other headers.
+// other headers. What came from the server is made log-safe (logSafe): a
+// message cannot break the line or send escape sequences to a terminal, and
+// long ones are cut. Code, Message and Body keep what was received.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString("apiv3: HTTP ")
@@ -42,15 +51,15 @@ func (e *APIError) Error() string {
 	}
 	if e.Code != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Code)
+		b.WriteString(logSafe(e.Code, maxErrorCode))
 	}
 	if e.Message != "" {
 		b.WriteString(": ")
-		b.WriteString(e.Message)
+		b.WriteString(logSafe(e.Message, maxErrorMessage))
 	}
 	if e.RequestID != "" {
 		b.WriteString(" (Request-ID ")
-		b.WriteString(e.RequestID)
+		b.WriteString(logSafe(e.RequestID, maxErrorRequestID))
 		b.WriteString(")")
 	}
 	return b.String()

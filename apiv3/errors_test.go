@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 )
 
 func TestAPIErrorMessage(t *testing.T) {
@@ -52,7 +54,7 @@ func TestIsCode(t *testing.T) {
 // FuzzNewAPIError: any error body gives an APIError without panicking, and
 // its message never contains the body beyond code and message.
 func FuzzNewAPIError(f *testing.F) {
-	for _, s := range []string{`{"code":"PARAM_ERROR","message":"m","detail":{"field":"/a"}}`, `<html>`, ``, `{"code":1e400}`, `{"detail":null}`, `[]`} {
+	for _, s := range []string{`{"code":"PARAM_ERROR","message":"m","detail":{"field":"/a"}}`, `<html>`, ``, `{"code":1e400}`, `{"detail":null}`, `[]`, `{"message":"a\nb\u001b\u202e"}`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, body string) {
@@ -63,6 +65,35 @@ func FuzzNewAPIError(f *testing.F) {
 		if e.Detail != nil && !json.Valid(e.Detail) {
 			t.Fatalf("Detail %q is not JSON", e.Detail)
 		}
-		_ = e.Error()
+		for _, r := range e.Error() {
+			if !unicode.IsPrint(r) || r == utf8.RuneError {
+				t.Fatalf("Error() = %q carries %q", e.Error(), r)
+			}
+		}
 	})
+}
+
+// A hostile or broken server cannot put a line break, an escape sequence or
+// a direction override into the caller's logs through Error(); the raw
+// message and body stay on the error.
+func TestAPIErrorSanitizesServerText(t *testing.T) {
+	body := []byte(`{"code":"PARAM_ERROR\r\nX","message":"bad\nFAKE LOG LINE: payment ok \u001b[2J \u202e参数错误 \ud800"}`)
+	e := newAPIError(&Response{StatusCode: 400, Body: body, RequestID: "R\x1b1"}, false)
+	got := e.Error()
+	for _, c := range []string{"\n", "\r", "\x1b", "\u202e", "\ufffd"} {
+		if strings.Contains(got, c) {
+			t.Errorf("Error() carries %q: %q", c, got)
+		}
+	}
+	want := `apiv3: HTTP 400 Bad Request: PARAM_ERROR\r\nX: bad\nFAKE LOG LINE: payment ok \x1b[2J \u202e参数错误 \ufffd (Request-ID R\x1b1)`
+	if got != want {
+		t.Errorf("Error() = %s\nwant      %s", got, want)
+	}
+	if !strings.Contains(e.Message, "\nFAKE LOG LINE") || string(e.Body) != string(body) {
+		t.Errorf("Message %q and Body %q must stay as received", e.Message, e.Body)
+	}
+	long := &APIError{StatusCode: 400, Message: strings.Repeat("长", 2000)}
+	if n := len([]rune(long.Error())); n > 600 {
+		t.Errorf("Error() of a 2000-character message has %d characters, want it shortened", n)
+	}
 }

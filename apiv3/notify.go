@@ -7,7 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"sync"
+	"time"
 )
 
 // DefaultMaxNotificationBytes limits the body of a notification read by
@@ -121,61 +121,6 @@ func decodeNotification(apiv3Key, body []byte) (*Notification, error) {
 	return &n, nil
 }
 
-// NotificationDeduper remembers the ids of notifications already handled, so
-// that a redelivered one is answered without dispatching it again. WeChat Pay
-// delivers a notification more than once when an answer is lost; keep the
-// business logic idempotent anyway, since two deliveries can also arrive at
-// the same moment. Implementations must be safe for concurrent use; a shared
-// store (Redis, a database table) serves several processes.
-type NotificationDeduper interface {
-	// Seen reports whether id was handled already.
-	Seen(ctx context.Context, id string) (bool, error)
-	// Done records id as handled; it is called after the dispatch succeeded.
-	Done(ctx context.Context, id string) error
-}
-
-// DefaultDedupeCapacity is how many notification ids the in-memory deduper
-// of NotificationHandler remembers.
-const DefaultDedupeCapacity = 10000
-
-// NewMemoryDeduper returns a NotificationDeduper that remembers the last
-// capacity ids in memory (a ring: the oldest id is forgotten first).
-func NewMemoryDeduper(capacity int) NotificationDeduper {
-	if capacity <= 0 {
-		capacity = DefaultDedupeCapacity
-	}
-	return &memoryDeduper{ids: make(map[string]struct{}, capacity), ring: make([]string, capacity)}
-}
-
-type memoryDeduper struct {
-	mu   sync.Mutex
-	ids  map[string]struct{}
-	ring []string
-	next int
-}
-
-func (d *memoryDeduper) Seen(_ context.Context, id string) (bool, error) {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	_, ok := d.ids[id]
-	return ok, nil
-}
-
-func (d *memoryDeduper) Done(_ context.Context, id string) error {
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if _, ok := d.ids[id]; ok {
-		return nil
-	}
-	if old := d.ring[d.next]; old != "" {
-		delete(d.ids, old)
-	}
-	d.ring[d.next] = id
-	d.ids[id] = struct{}{}
-	d.next = (d.next + 1) % len(d.ring)
-	return nil
-}
-
 // NotificationOption configures NotificationHandler.
 type NotificationOption func(*notificationHandler)
 
@@ -204,10 +149,18 @@ func WithNotificationErrorHook(f func(r *http.Request, err error)) NotificationO
 
 // NotificationHandler returns an http.Handler for the notify URL. For each
 // POST it reads the body (size-limited), verifies, checks the timestamp and
-// decrypts it (see ParseNotification), skips ids already handled, and calls
-// dispatch. It answers as WeChat Pay expects:
+// decrypts it (see ParseNotification), claims its id from the deduper (an
+// in-memory one by default; WithDeduper), and calls dispatch once per
+// notification: a delivery of an id already handled is acknowledged without
+// dispatching, and one that arrives while another delivery of the id is
+// being dispatched is refused, so that WeChat Pay delivers it again later,
+// when the first delivery's outcome decides. It answers as WeChat Pay
+// expects:
 //
-//   - 204 No Content when dispatch returned nil, or the id was a duplicate;
+//   - 204 No Content when dispatch returned nil, or the id was handled
+//     before;
+//   - 409 {"code":"FAIL",...} when another delivery of the id is being
+//     dispatched (WeChat Pay retries);
 //   - 401 {"code":"FAIL","message":...} when the signature is refused,
 //     400 when the envelope is malformed or does not decrypt, 413 when the
 //     body is too large, 405 for a method other than POST;
@@ -268,29 +221,71 @@ func (h *notificationHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		}
 		return
 	}
-	ctx := r.Context()
-	if h.dedupe != nil {
-		seen, err := h.dedupe.Seen(ctx, n.ID)
-		if err != nil {
-			h.fail(w, r, http.StatusInternalServerError, "duplicate check failed", fmt.Errorf("apiv3: notification %s: deduper: %w", printable(n.ID), err))
-			return
-		}
-		if seen {
-			w.WriteHeader(http.StatusNoContent)
-			return
-		}
-	}
-	if err := h.callDispatch(ctx, n); err != nil {
-		h.fail(w, r, http.StatusInternalServerError, "processing failed", fmt.Errorf("apiv3: notification %s (%s): %w", printable(n.ID), printable(n.EventType), err))
+	if h.dedupe == nil {
+		h.dispatchAndAnswer(w, r, n)
 		return
 	}
-	if h.dedupe != nil {
-		if err := h.dedupe.Done(ctx, n.ID); err != nil && h.onError != nil {
-			// The event was processed: answer success, but report.
-			h.onError(r, fmt.Errorf("apiv3: notification %s: deduper: %w", printable(n.ID), err))
+	state, token, err := h.dedupe.Claim(r.Context(), n.ID)
+	switch {
+	case err != nil:
+		h.fail(w, r, http.StatusInternalServerError, "duplicate check failed", fmt.Errorf("apiv3: notification %s: deduper: %w", printable(n.ID), err))
+	case state == ClaimHandled:
+		w.WriteHeader(http.StatusNoContent)
+	case state == ClaimInFlight:
+		h.fail(w, r, http.StatusConflict, "already being processed, retry later", fmt.Errorf("%w (%s)", ErrNotificationInFlight, printable(n.ID)))
+	case state == ClaimAcquired:
+		h.dispatchClaimed(w, r, n, token)
+	default:
+		h.fail(w, r, http.StatusInternalServerError, "duplicate check failed", fmt.Errorf("apiv3: notification %s: deduper answered %v", printable(n.ID), state))
+	}
+}
+
+// settleTimeout bounds Done and Release, which run on a context that the
+// delivery's hanging up does not cancel: WeChat Pay gives up on an answer
+// after a few seconds, and an outcome that is not recorded then would make
+// the next redelivery dispatch a handled notification again.
+const settleTimeout = 10 * time.Second
+
+// dispatchClaimed dispatches n under its claim and ends the claim: Done
+// after a success, Release after a failure or a panic, so that a later
+// redelivery is dispatched again.
+func (h *notificationHandler) dispatchClaimed(w http.ResponseWriter, r *http.Request, n *Notification, token string) {
+	settle := func(done bool) error {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), settleTimeout)
+		defer cancel()
+		if done {
+			return h.dedupe.Done(ctx, n.ID, token)
 		}
+		return h.dedupe.Release(ctx, n.ID, token)
+	}
+	settled := false
+	defer func() {
+		if !settled { // http.ErrAbortHandler went through callDispatch
+			h.report(r, settle(false), n)
+		}
+	}()
+	ok := h.dispatchAndAnswer(w, r, n)
+	settled = true
+	h.report(r, settle(ok), n)
+}
+
+// report passes a deduper error to the error hook: the answer is already
+// decided by the dispatch.
+func (h *notificationHandler) report(r *http.Request, err error, n *Notification) {
+	if err != nil && h.onError != nil {
+		h.onError(r, fmt.Errorf("apiv3: notification %s: deduper: %w", printable(n.ID), err))
+	}
+}
+
+// dispatchAndAnswer dispatches n and answers 204, or 500 when dispatch
+// failed; it reports whether dispatch succeeded.
+func (h *notificationHandler) dispatchAndAnswer(w http.ResponseWriter, r *http.Request, n *Notification) bool {
+	if err := h.callDispatch(r.Context(), n); err != nil {
+		h.fail(w, r, http.StatusInternalServerError, "processing failed", fmt.Errorf("apiv3: notification %s (%s): %w", printable(n.ID), printable(n.EventType), err))
+		return false
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return true
 }
 
 // callDispatch runs dispatch, turning a panic into an error so that WeChat

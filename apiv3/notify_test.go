@@ -252,33 +252,31 @@ func TestNotificationHandlerPanicAndDeduperErrors(t *testing.T) {
 
 type secBrokenDeduper struct{}
 
-func (secBrokenDeduper) Seen(context.Context, string) (bool, error) { return false, errors.New("down") }
-func (secBrokenDeduper) Done(context.Context, string) error         { return errors.New("down") }
+func (secBrokenDeduper) Claim(context.Context, string) (ClaimState, string, error) {
+	return 0, "", errors.New("down")
+}
+func (secBrokenDeduper) Done(context.Context, string, string) error    { return errors.New("down") }
+func (secBrokenDeduper) Release(context.Context, string, string) error { return errors.New("down") }
 
-func TestMemoryDeduper(t *testing.T) {
+// The in-memory deduper forgets the oldest handled id first; the rest of
+// its contract is checked by dedupetest (dedupe_test.go).
+func TestMemoryDeduperRing(t *testing.T) {
 	ctx := context.Background()
 	d := NewMemoryDeduper(3)
-	for i := 0; i < 4; i++ {
-		d.Done(ctx, fmt.Sprint(i))
-	}
-	d.Done(ctx, "3") // already there: no eviction
-	for id, want := range map[string]bool{"0": false, "1": true, "2": true, "3": true, "4": false} {
-		if seen, _ := d.Seen(ctx, id); seen != want {
-			t.Errorf("Seen(%s) = %v, want %v", id, seen, want)
+	handle := func(id string) {
+		if state, token, err := d.Claim(ctx, id); err == nil && state == ClaimAcquired {
+			d.Done(ctx, id, token)
 		}
 	}
-	var wg sync.WaitGroup
-	for g := 0; g < 8; g++ {
-		wg.Add(1)
-		go func(g int) {
-			defer wg.Done()
-			for i := 0; i < 100; i++ {
-				d.Done(ctx, fmt.Sprint(g, "-", i))
-				d.Seen(ctx, fmt.Sprint(i))
-			}
-		}(g)
+	for i := 0; i < 4; i++ {
+		handle(fmt.Sprint(i))
 	}
-	wg.Wait()
+	handle("3") // already there: no eviction
+	for id, want := range map[string]ClaimState{"0": ClaimAcquired, "1": ClaimHandled, "2": ClaimHandled, "3": ClaimHandled, "4": ClaimAcquired} {
+		if state, _, _ := d.Claim(ctx, id); state != want {
+			t.Errorf("Claim(%s) = %v, want %v", id, state, want)
+		}
+	}
 }
 
 // FuzzParseNotification: never panics, refuses with a classified error, and

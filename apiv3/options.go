@@ -23,19 +23,20 @@ func (f optionFunc) applyOption(s *settings) { f(s) }
 // security half of the runtime (credentials.go), which reads clock, nonce and
 // maxSkew; NewClient passes a pointer to the Client's own copy.
 type settings struct {
-	httpClient   *http.Client           // WithHTTPClient
-	userAgent    string                 // WithUserAgent (appended to the default)
-	clock        func() time.Time       // WithClock            (default time.Now)
-	nonce        func() (string, error) // WithNonceSource      (default: credentials' own)
-	maxSkew      time.Duration          // WithMaxSkew          (default 5 * time.Minute)
-	skipVerify   bool                   // InsecureSkipResponseVerification()
-	debug        func(DebugEvent)       // WithDebugHook (Authorization and keys redacted)
-	maxBodyBytes int64                  // WithMaxResponseBytes (default 8 MiB)
-	certStore    *CertificateStore      // WithCertificateStore (certstore.go); nil for none
-	retry        RetryPolicy            // WithRetry, WithoutRetry (retry.go); defaults filled by NewClient
-	logger       *slog.Logger           // WithLogger (log.go); nil for none
-	middleware   []Middleware           // WithMiddleware (middleware.go), outermost first
-	calls        []CallOption           // CallOptions given to NewClient, applied to every call
+	httpClient       *http.Client           // WithHTTPClient
+	userAgent        string                 // WithUserAgent (appended to the default)
+	clock            func() time.Time       // WithClock            (default time.Now)
+	nonce            func() (string, error) // WithNonceSource      (default: credentials' own)
+	maxSkew          time.Duration          // WithMaxSkew          (default 5 * time.Minute)
+	skipVerify       bool                   // InsecureSkipResponseVerification()
+	debug            func(DebugEvent)       // WithDebugHook (Authorization and keys redacted)
+	maxBodyBytes     int64                  // WithMaxResponseBytes (default 8 MiB)
+	maxInflatedBytes int64                  // WithMaxInflatedBytes (download.go; default DefaultMaxInflatedBytes)
+	certStore        *CertificateStore      // WithCertificateStore (certstore.go); nil for none
+	retry            RetryPolicy            // WithRetry, WithoutRetry (retry.go); defaults filled by NewClient
+	logger           *slog.Logger           // WithLogger (log.go); nil for none
+	middleware       []Middleware           // WithMiddleware (middleware.go), outermost first
+	calls            []CallOption           // CallOptions given to NewClient, applied to every call
 }
 
 const (
@@ -46,16 +47,18 @@ const (
 
 func defaultSettings() settings {
 	return settings{
-		clock:        time.Now,
-		maxSkew:      DefaultMaxSkew,
-		maxBodyBytes: defaultMaxBodyBytes,
+		clock:            time.Now,
+		maxSkew:          DefaultMaxSkew,
+		maxBodyBytes:     defaultMaxBodyBytes,
+		maxInflatedBytes: DefaultMaxInflatedBytes,
 	}
 }
 
 // WithHTTPClient sends requests through hc instead of the client NewClient
 // builds (30 s timeout per attempt, 10 s to connect, TLS 1.2 or later, no
 // redirects). Use it to add tracing, metrics or a proxy through
-// hc.Transport. hc.Timeout bounds each attempt, not the whole call with its
+// hc.Transport. Redirects are never followed whatever hc.CheckRedirect says
+// (the client uses a copy of hc with its own; hc is not changed). hc.Timeout bounds each attempt, not the whole call with its
 // retries; bound that with the context or WithTimeout. A nil hc keeps the
 // default.
 func WithHTTPClient(hc *http.Client) Option {

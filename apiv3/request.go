@@ -106,7 +106,7 @@ func (c *Client) Do(ctx context.Context, r *Request, out any, opts ...CallOption
 	if err != nil {
 		return res, err
 	}
-	if err := checkDigest(r, res); err != nil {
+	if err := checkDigest(r, res, c.settings.maxInflatedBytes); err != nil {
 		return res, err
 	}
 	if out != nil && len(res.Body) > 0 && (r.DecodeStatus == 0 || r.DecodeStatus == res.StatusCode) {

@@ -54,7 +54,9 @@ var (
 
 // VerificationError is a refused response or notification signature. Reason
 // is one of ErrMissingSignatureHeaders, ErrUnknownSerial, ErrBadSignature,
-// ErrSignatureProbe or ErrTimestampSkew, possibly wrapped with details;
+// ErrSignatureProbe, ErrTimestampSkew or ErrCertificateNotValid (the serial
+// names a platform certificate outside its validity), possibly wrapped with
+// details;
 // errors.Is(err, ErrBadSignature) works through a *VerificationError.
 type VerificationError struct {
 	Reason    error
@@ -98,13 +100,16 @@ func (c *credentials) verify(h http.Header, body []byte) error {
 // lookupKey returns the public key that serial names, or nil and a hint
 // saying why it is unknown.
 func (c *credentials) lookupKey(serial string) (*rsa.PublicKey, error) {
-	if key := c.lookupStatic(serial); key != nil {
-		return key, nil
+	if key, err := c.lookupStatic(serial); key != nil || err != nil {
+		return key, err
 	}
 	if c.store != nil && isHex(serial) {
 		cert, err := c.store.lookup(serial)
 		if cert != nil {
 			return cert.PublicKey.(*rsa.PublicKey), nil
+		}
+		if errors.Is(err, ErrCertificateNotValid) {
+			return nil, err
 		}
 		if err != nil {
 			return nil, fmt.Errorf("the certificate store could not download the certificates: %w", err)
@@ -123,15 +128,20 @@ func (c *credentials) lookupKey(serial string) (*rsa.PublicKey, error) {
 	}
 }
 
-// lookupStatic returns the configured key that serial names, or nil.
-func (c *credentials) lookupStatic(serial string) *rsa.PublicKey {
+// lookupStatic returns the configured key that serial names, or nil; a
+// platform certificate outside its validity is an error wrapping
+// ErrCertificateNotValid instead.
+func (c *credentials) lookupStatic(serial string) (*rsa.PublicKey, error) {
 	if c.publicKey != nil && serial == c.publicKeyID {
-		return c.publicKey
+		return c.publicKey, nil
 	}
 	if cert, ok := c.platform[serial]; ok {
-		return cert.PublicKey.(*rsa.PublicKey)
+		if err := checkValidity(cert, c.clock(), c.maxSkew); err != nil {
+			return nil, err
+		}
+		return cert.PublicKey.(*rsa.PublicKey), nil
 	}
-	return nil
+	return nil, nil
 }
 
 // verifySigned is verify with its inputs explicit; the certificate store uses
@@ -172,6 +182,9 @@ func verifySigned(h http.Header, body []byte, now time.Time, maxSkew time.Durati
 	}
 	key, why := lookup(serial)
 	if key == nil {
+		if errors.Is(why, ErrCertificateNotValid) {
+			return fail(serial, why) // a known serial, refused for its dates
+		}
 		if why != nil {
 			return fail(serial, fmt.Errorf("%w: %v", ErrUnknownSerial, why))
 		}

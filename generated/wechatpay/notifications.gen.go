@@ -121,8 +121,13 @@ func (h *NotificationHandlers) Dispatch(ctx context.Context, n *apiv3.Notificati
 }
 
 // NotificationHandler serves notifications: the runtime verifies, checks the time of
-// and decrypts each one, then h dispatches it; it answers 204 when the handler
-// returns nil and 500 otherwise (WeChat Pay then retries).
-func (c *Client) NotificationHandler(h NotificationHandlers) http.Handler {
-	return c.rt.NotificationHandler(h.Dispatch)
+// and decrypts each one, and dispatches it through h once: a redelivery of a
+// notification already handled is acknowledged without calling h, and one that
+// arrives while another delivery of it is being handled is answered 409 so that
+// WeChat Pay retries it later. It answers 204 when the handler returns nil and
+// 500 otherwise (WeChat Pay then retries). opts are the runtime's notification
+// options, e.g. apiv3.WithDeduper with a store shared by every instance behind
+// the notify URL (the default remembers ids in this process only).
+func (c *Client) NotificationHandler(h NotificationHandlers, opts ...apiv3.NotificationOption) http.Handler {
+	return c.rt.NotificationHandler(h.Dispatch, opts...)
 }

@@ -15,11 +15,21 @@ func genNotificationsFile(f *jen.File, api *model.API) bool {
 	genEventTypes(f, api.Notifications)
 	genHandlers(f, api.Notifications)
 	genDispatch(f, api.Notifications)
-	f.Add(note("NotificationHandler serves notifications: the runtime verifies, checks the time of\nand decrypts each one, then h dispatches it; it answers 204 when the handler\nreturns nil and 500 otherwise (WeChat Pay then retries)."))
-	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id("NotificationHandler").Params(jen.Id("h").Id("NotificationHandlers")).Qual("net/http", "Handler").Block(
-		jen.Return(jen.Id("c").Dot("rt").Dot("NotificationHandler").Call(jen.Id("h").Dot("Dispatch"))),
-	)
+	genServe(f)
 	return true
+}
+
+// genServe declares Client.NotificationHandler, which forwards the
+// runtime's notification options (a shared deduper, limits, an error hook),
+// variadic so that calls without options keep compiling.
+func genServe(f *jen.File) {
+	f.Add(note("NotificationHandler serves notifications: the runtime verifies, checks the time of\nand decrypts each one, and dispatches it through h once: a redelivery of a\nnotification already handled is acknowledged without calling h, and one that\narrives while another delivery of it is being handled is answered 409 so that\nWeChat Pay retries it later. It answers 204 when the handler returns nil and\n500 otherwise (WeChat Pay then retries). opts are the runtime's notification\noptions, e.g. apiv3.WithDeduper with a store shared by every instance behind\nthe notify URL (the default remembers ids in this process only)."))
+	f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id("NotificationHandler").Params(
+		jen.Id("h").Id("NotificationHandlers"),
+		jen.Id("opts").Op("...").Qual(runtime, "NotificationOption"),
+	).Qual("net/http", "Handler").Block(
+		jen.Return(jen.Id("c").Dot("rt").Dot("NotificationHandler").Call(jen.Id("h").Dot("Dispatch"), jen.Id("opts").Op("..."))),
+	)
 }
 
 func genEventTypes(f *jen.File, ns []*model.Notification) {
