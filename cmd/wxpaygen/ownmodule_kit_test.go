@@ -26,10 +26,10 @@ import (
 // the user's module (go run, as the README says) serving the user's spec
 // folder, added endpoint included.
 func usersOwnTestsAndSandbox(t *testing.T, m *userModule) {
-	for _, f := range []string{"discount-card.yaml", "refund.yaml", "pay-transactions.yaml"} {
+	for _, f := range []string{"discount-card.yaml", "refund.yaml", "pay-transactions.yaml", "bill.yaml"} {
 		m.write("api/"+f, m.checkoutFile("spec/"+f))
 	}
-	m.write("api/close-order.yaml", closeOrderSpec(t, m.checkoutFile("README.md")))
+	m.write("api/fund-flow-bill.yaml", addedSpec(t, m.checkoutFile("README.md")))
 	m.run("generate", "./...")
 	m.write("internal/shop/shop.go", userCode)
 	m.write("internal/shop/shop_test.go", userTest)
@@ -67,10 +67,10 @@ func usersOwnTestsAndSandbox(t *testing.T, m *userModule) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	resp, err := c.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}/close").Do(context.Background(), http.MethodPost,
-		map[string]string{"out_trade_no": "1217752501201407033233368018"}, map[string]string{"mchid": cfg.MchID}, nil)
-	if err != nil || resp.StatusCode != 204 {
-		t.Fatalf("closeOrder against the sandbox: %v %v", resp, err)
+	var bill map[string]any
+	resp, err := c.Runtime().Do(context.Background(), &apiv3.Request{Method: http.MethodGet, Path: "/v3/bill/fundflowbill", Query: "bill_date=2019-06-11", Idempotent: true}, &bill)
+	if err != nil || resp.StatusCode != 200 || bill["download_url"] == nil {
+		t.Fatalf("getFundFlowBill against the sandbox: %v %v %v", resp, err, bill)
 	}
 }
 
@@ -147,13 +147,13 @@ func readmeBlock(t *testing.T, readme, section, marker string) [][]string {
 	return nil
 }
 
-// closeOrderSpec is the close-order file of the README's "Extending the
-// spec", the endpoint a user adds.
-func closeOrderSpec(t *testing.T, readme string) string {
+// addedSpec is the file of the README's "Extending the spec", the endpoint
+// a user adds.
+func addedSpec(t *testing.T, readme string) string {
 	t.Helper()
-	m := regexp.MustCompile("(?s)1\\. Write `spec/close-order.yaml`:\n\n   ```yaml\n(.*?)   ```").FindStringSubmatch(readme)
+	m := regexp.MustCompile("(?s)1\\. Write `spec/fund-flow-bill.yaml`:\n\n   ```yaml\n(.*?)   ```").FindStringSubmatch(readme)
 	if m == nil {
-		t.Fatal("README.md: no close-order.yaml")
+		t.Fatal("README.md, Extending the spec: no fund-flow-bill.yaml")
 	}
 	return regexp.MustCompile("(?m)^   ").ReplaceAllString(m[1], "")
 }
@@ -196,10 +196,14 @@ func Refund(ctx context.Context, c *wxpay.Client, orderNo, refundNo string, amou
 	return r.RefundID, true, nil
 }
 
-// Close closes an unpaid order: the endpoint the user added to the spec.
-func Close(ctx context.Context, c *wxpay.Client, orderNo, mchID string) error {
-	_, err := c.V3.Pay.Transactions.OutTradeNo.OutTradeNo(orderNo).Close.Post(ctx, &wxpay.CloseOrderRequest{MchID: mchID})
-	return err
+// FundFlowBill asks where the fund-flow bill of a day is: the endpoint the
+// user added to the spec.
+func FundFlowBill(ctx context.Context, c *wxpay.Client, day string) (string, error) {
+	b, _, err := c.V3.Bill.Fundflowbill.Get(ctx, &wxpay.V3BillFundflowbillGetParams{BillDate: day})
+	if err != nil {
+		return "", err
+	}
+	return b.DownloadURL, nil
 }
 
 // Notifications records the cards users claimed.
@@ -247,11 +251,11 @@ func TestShop(t *testing.T) {
 		t.Errorf("Refund of an unknown order: %v %v", ok, err)
 	}
 
-	if err := Close(ctx, c, "T3", "1230000109"); err != nil {
-		t.Errorf("Close: %v", err)
+	if url, err := FundFlowBill(ctx, c, "2019-06-11"); err != nil || url == "" {
+		t.Errorf("FundFlowBill: %q %v", url, err)
 	}
-	if call := kit.LastCall("closeOrder"); call.PathParams["out_trade_no"] != "T3" || !call.Verified {
-		t.Errorf("close call %+v", call)
+	if call := kit.LastCall("getFundFlowBill"); call.Query.Get("bill_date") != "2019-06-11" || !call.Verified {
+		t.Errorf("fund-flow bill call %+v", call)
 	}
 
 	claimed := make(chan string, 1)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -103,25 +104,28 @@ func TestServesEveryBundledSpecFile(t *testing.T) {
 }
 
 // TestServesTheUsersSpecFolder: a user adds an endpoint to a spec folder
-// (the README's close-order example) and points the sandbox at it; the new
-// endpoint is served, validated and signed, next to the discount card.
+// (the README's "Extending the spec" example, the fund-flow bill) and points
+// the sandbox at it; the new endpoint is served, validated and signed, next
+// to the discount card.
 func TestServesTheUsersSpecFolder(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.CopyFS(dir, spec.FS); err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "close-order.yaml"), []byte(closeOrderYAML), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "fund-flow-bill.yaml"), []byte(readmeSpec(t)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	e := newEnv(t, func(c *sandbox.Config) { c.SpecDir = dir })
 	ctx := ctxT(t)
-	close := e.client.Chain("v3/pay/transactions/out-trade-no/{out_trade_no}/close")
-	params := map[string]string{"out_trade_no": "1217752501201407033233368018"}
-	resp, err := close.Do(ctx, http.MethodPost, params, map[string]string{"mchid": "1230000109"}, nil)
-	if err != nil || resp.StatusCode != 204 {
-		t.Fatalf("closeOrder: %v (%v)", err, resp)
+	get := func(query string) (map[string]any, error) {
+		var out map[string]any
+		_, err := e.client.Runtime().Do(ctx, &apiv3.Request{Method: http.MethodGet, Path: "/v3/bill/fundflowbill", Query: query, Idempotent: true}, &out)
+		return out, err
 	}
-	_, err = close.Do(ctx, http.MethodPost, params, map[string]string{}, nil) // mchid is required
+	if bill, err := get("bill_date=2019-06-11"); err != nil || bill["download_url"] == nil {
+		t.Fatalf("getFundFlowBill: %v %v", bill, err)
+	}
+	_, err := get("") // bill_date is required
 	apiErr(t, err, 400, "PARAM_ERROR")
 	e.claim("still-served") // the discount card keeps its rules
 
@@ -138,43 +142,19 @@ func TestServesTheUsersSpecFolder(t *testing.T) {
 	}
 }
 
-// closeOrderYAML is the endpoint the README adds in "Extending the spec".
-const closeOrderYAML = `openapi: 3.0.3
-info:
-  title: close an order
-  version: '1'
-  description: close an order
-servers:
-  - url: https://api.mch.weixin.qq.com
-    description: primary
-paths:
-  /v3/pay/transactions/out-trade-no/{out_trade_no}/close:
-    post:
-      operationId: closeOrder
-      summary: 关闭订单
-      description: close an order that has not been paid.
-      parameters:
-        - $ref: 'pay-transactions.yaml#/components/parameters/TransactionOutTradeNo'
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema: {$ref: '#/components/schemas/CloseOrderRequest'}
-            example: {mchid: '1230000109'}
-      responses:
-        '204':
-          description: closed.
-        4XX: {$ref: 'pay-transactions.yaml#/components/responses/Error'}
-        5XX: {$ref: 'pay-transactions.yaml#/components/responses/Error'}
-components:
-  schemas:
-    CloseOrderRequest:
-      type: object
-      description: close-order request.
-      required: [mchid]
-      properties:
-        mchid: {type: string, minLength: 1, maxLength: 32, description: merchant.}
-`
+// readmeSpec is the file the README's "Extending the spec" adds.
+func readmeSpec(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile("(?s)1\\. Write `spec/fund-flow-bill.yaml`:\n\n   ```yaml\n(.*?)   ```").FindSubmatch(b)
+	if m == nil {
+		t.Fatal("README.md, Extending the spec: no fund-flow-bill.yaml")
+	}
+	return regexp.MustCompile("(?m)^   ").ReplaceAllString(string(m[1]), "")
+}
 
 func sha256Hex(b []byte) string {
 	sum := sha256.Sum256(b)

@@ -40,7 +40,7 @@ func cmdCertificates(ctx context.Context, args []string, env *Env) error {
 	}
 	certs, err := downloadCertificates(ctx, cfg, *timeout)
 	if err != nil {
-		return err
+		return fmt.Errorf("%w; nothing was written", err)
 	}
 	if err := checkValidity(certs, time.Now()); err != nil {
 		return err
