@@ -36,6 +36,12 @@ type Request struct {
 	// send twice, so they are retried as RetryPolicy describes. GET and HEAD
 	// requests are retried whether it is set or not.
 	Idempotent bool
+	// SettledBy names the operation that tells whether a request that is
+	// not Idempotent took effect when its outcome is unknown (see
+	// ErrOutcomeUnknown), e.g. "queryRefund (GET
+	// /v3/refund/domestic/refunds/{out_refund_no})": the spec's x-wechatpay-settled-by. It only words the
+	// error.
+	SettledBy string
 	// UnsignedResponse marks x-wechatpay-unsigned-response operations: their
 	// success responses carry no signature and are not verified.
 	UnsignedResponse bool

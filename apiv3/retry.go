@@ -27,7 +27,8 @@ const (
 // operations marked x-wechatpay-idempotent, such as add-user-records) are
 // ever sent twice. A POST, PATCH, PUT or DELETE without that mark is sent
 // exactly once, even when the connection failed, because WeChat Pay may have
-// acted on it.
+// acted on it: when no answer came after it may have been sent, the error
+// wraps ErrOutcomeUnknown and names the query that settles it.
 //
 // A repeatable call is tried again after:
 //   - a connection error: no complete response arrived (connection refused
@@ -277,6 +278,10 @@ func (c *Client) sendWithRetry(ctx context.Context, p *prepared, cs *callSetting
 		if err == nil {
 			c.logAttempt(ctx, p, &a)
 			return res, nil
+		}
+		if !repeatable && connErr && mayHaveBeenSent(err) {
+			c.logAttempt(ctx, p, &a)
+			return res, &OutcomeUnknownError{Op: p.method + " " + p.name(), SettledBy: p.r.SettledBy, Err: err}
 		}
 		wait, retry, cause := pol.decide(ctx, &a, repeatable && attempt < maxAttempts)
 		a.retry, a.wait = retry, wait

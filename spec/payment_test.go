@@ -19,19 +19,21 @@ func TestPaymentCoreOperations(t *testing.T) {
 		file, method, path, id string
 		success                string
 		idempotent             bool     // x-wechatpay-idempotent (GETs are retried anyway)
+		settledBy              string   // x-wechatpay-settled-by: the query of an unknown outcome
 		query                  []string // query parameters, in order
 	}{
-		// A prepay repeated with the same out_trade_no and body answers the same; a close repeated
-		// leaves the order closed; a refund repeated with the same out_refund_no is one refund.
-		{"pay-transactions.yaml", http.MethodPost, "/v3/pay/transactions/jsapi", "jsapiPrepay", "200", true, nil},
-		{"pay-transactions.yaml", http.MethodPost, "/v3/pay/transactions/app", "appPrepay", "200", true, nil},
-		{"pay-transactions.yaml", http.MethodPost, "/v3/pay/transactions/h5", "h5Prepay", "200", true, nil},
-		{"pay-transactions.yaml", http.MethodPost, "/v3/pay/transactions/native", "nativePrepay", "200", true, nil},
-		{"pay-transactions.yaml", http.MethodGet, "/v3/pay/transactions/id/{transaction_id}", "queryOrderByTransactionID", "200", false, []string{"mchid"}},
-		{"pay-transactions.yaml", http.MethodGet, "/v3/pay/transactions/out-trade-no/{out_trade_no}", "queryOrderByOutTradeNo", "200", false, []string{"mchid"}},
-		{"pay-transactions.yaml", http.MethodPost, "/v3/pay/transactions/out-trade-no/{out_trade_no}/close", "closeOrder", "204", true, nil},
-		{"refund.yaml", http.MethodPost, "/v3/refund/domestic/refunds", "createRefund", "200", true, nil},
-		{"refund.yaml", http.MethodGet, "/v3/refund/domestic/refunds/{out_refund_no}", "queryRefundByOutRefundNo", "200", false, nil},
+		// A payment or a refund is sent once (issue 13: never resent when its outcome is
+		// unknown); the error names the query that settles it. A close repeated leaves the
+		// order closed.
+		{"pay-transactions.yaml", http.MethodPost, "/v3/pay/transactions/jsapi", "jsapiPrepay", "200", false, "queryOrderByOutTradeNo", nil},
+		{"pay-transactions.yaml", http.MethodPost, "/v3/pay/transactions/app", "appPrepay", "200", false, "queryOrderByOutTradeNo", nil},
+		{"pay-transactions.yaml", http.MethodPost, "/v3/pay/transactions/h5", "h5Prepay", "200", false, "queryOrderByOutTradeNo", nil},
+		{"pay-transactions.yaml", http.MethodPost, "/v3/pay/transactions/native", "nativePrepay", "200", false, "queryOrderByOutTradeNo", nil},
+		{"pay-transactions.yaml", http.MethodGet, "/v3/pay/transactions/id/{transaction_id}", "queryOrderByTransactionID", "200", false, "", []string{"mchid"}},
+		{"pay-transactions.yaml", http.MethodGet, "/v3/pay/transactions/out-trade-no/{out_trade_no}", "queryOrderByOutTradeNo", "200", false, "", []string{"mchid"}},
+		{"pay-transactions.yaml", http.MethodPost, "/v3/pay/transactions/out-trade-no/{out_trade_no}/close", "closeOrder", "204", true, "", nil},
+		{"refund.yaml", http.MethodPost, "/v3/refund/domestic/refunds", "createRefund", "200", false, "queryRefundByOutRefundNo", nil},
+		{"refund.yaml", http.MethodGet, "/v3/refund/domestic/refunds/{out_refund_no}", "queryRefundByOutRefundNo", "200", false, "", nil},
 	}
 	for _, tt := range tests {
 		doc := docs[tt.file]
@@ -55,6 +57,12 @@ func TestPaymentCoreOperations(t *testing.T) {
 		}
 		if tt.idempotent && !strings.Contains(op.Description, "Safe to retry") {
 			t.Errorf("%s: marked idempotent without saying why (\"Safe to retry ...\")", tt.id)
+		}
+		if got, _ := op.Extensions["x-wechatpay-settled-by"].(string); got != tt.settledBy {
+			t.Errorf("%s: x-wechatpay-settled-by %q, want %q", tt.id, got, tt.settledBy)
+		}
+		if tt.settledBy != "" && !strings.Contains(op.Description, tt.settledBy) {
+			t.Errorf("%s: settled by %s without saying so in its description", tt.id, tt.settledBy)
 		}
 		var query []string
 		for _, p := range op.Parameters {

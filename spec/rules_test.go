@@ -370,6 +370,7 @@ func ruleBodyExamples(t *testing.T, set specFiles) {
 var specExtensions = []string{
 	"x-wechatpay-idempotent", "x-wechatpay-unsigned-response", "x-wechatpay-offline-since",
 	"x-wechatpay-event-type", "x-wechatpay-resource", "x-wechatpay-sign-part", "x-wechatpay-sensitive",
+	"x-wechatpay-settled-by",
 }
 
 // The check itself finds each kind of mistake.
@@ -387,6 +388,7 @@ paths:
         '200': {description: ok}
     post:
       x-go-name: Make
+      x-wechatpay-settled-by: nosuchQuery
       x-wechatpay-unsigned-response: 'yes'
       requestBody:
         x-wechatpay-sign-part: meta
@@ -409,6 +411,7 @@ paths:
 		"bad.yaml: GET /v3/a: x-wechatpay-offline-since 2020-03-26: want a YYYY-MM-DD date on a deprecated operation",
 		"bad.yaml: unexpected extension x-go-name",
 		"bad.yaml: POST /v3/a: x-wechatpay-unsigned-response: yes, want true",
+		"bad.yaml: POST /v3/a: x-wechatpay-settled-by nosuchQuery: want the operationId of a GET of this file",
 		"bad.yaml: POST /v3/a: x-wechatpay-sign-part meta: want the name of a required part of a multipart/form-data body",
 		"bad.yaml: POST /v3/a request application/json.n: x-wechatpay-sensitive true: want true on a string",
 		"bad.yaml: x-wechatpay-sensitive written 2 times, 1 of them where it applies",
@@ -417,6 +420,16 @@ paths:
 			t.Errorf("problem %q not found in:\n%s", want, got)
 		}
 	}
+}
+
+// operationByID finds the operation of a path (not a callback) with that operationId.
+func operationByID(doc *openapi3.T, id string) *operation {
+	for _, o := range operations(doc) {
+		if !o.callback && id != "" && o.op.OperationID == id {
+			return &o
+		}
+	}
+	return nil
 }
 
 // extensionProblems lists what is wrong with the extensions of one spec file.
@@ -445,6 +458,13 @@ func extensionProblems(name string, data []byte, doc *openapi3.T) []string {
 					}
 					if k == "x-wechatpay-idempotent" && strings.HasPrefix(o.where, http.MethodGet+" ") {
 						errorf("%s: %s on a GET, which is idempotent anyway", where, k)
+					}
+				case "x-wechatpay-settled-by":
+					// The query must be in the same file, so that the file stays whole on its own.
+					id, _ := v.(string)
+					q := operationByID(doc, id)
+					if q == nil || !strings.HasPrefix(q.where, http.MethodGet+" ") || o.callback || o.op.Extensions["x-wechatpay-idempotent"] == true {
+						errorf("%s: %s %v: want the operationId of a GET of this file, on an operation that is not idempotent", where, k, v)
 					}
 				case "x-wechatpay-offline-since":
 					s, _ := v.(string)

@@ -682,8 +682,15 @@ type V3PayTransactionsApp struct {
 // the `PayReq` parameters from the returned `prepay_id` (valid for 2 hours) with
 // `apiv3.Client.AppPayParams`.
 //
-// Safe to retry for the reason JSAPI prepay is: the same `out_trade_no` with the same body
-// answers the same `prepay_id`, another body is refused. Typical errors as for JSAPI prepay.
+// Sent once, as JSAPI prepay is: an unknown outcome is settled by queryOrderByOutTradeNo; the
+// same `out_trade_no` with the same body answers the same `prepay_id`, another body is
+// refused. Typical errors as for JSAPI prepay.
+//
+// It is not safe to repeat: when the request may have reached WeChat Pay but no
+// answer came, the error wraps [apiv3.ErrOutcomeUnknown] and nothing is sent
+// again. Call [V3PayTransactionsOutTradeNoOutTradeNo.Get], queryOrderByOutTradeNo
+// (GET /v3/pay/transactions/out-trade-no/{out_trade_no}), to learn whether it took
+// effect before repeating it.
 func (n V3PayTransactionsApp) Post(ctx context.Context, body *AppPrepayRequest, opts ...apiv3.CallOption) (*PrepayResponse, *apiv3.Response, error) {
 	req, err := n.newPostRequest(body)
 	if err != nil {
@@ -716,10 +723,10 @@ func (n V3PayTransactionsApp) newPostRequest(body *AppPrepayRequest) (*apiv3.Req
 	}
 	req := &apiv3.Request{
 		Body:        body,
-		Idempotent:  true,
 		Method:      http.MethodPost,
 		OperationID: "appPrepay",
 		Path:        path,
+		SettledBy:   "queryOrderByOutTradeNo (GET /v3/pay/transactions/out-trade-no/{out_trade_no})",
 		Template:    PathAppPrepay,
 	}
 	return req, nil
@@ -736,8 +743,15 @@ type V3PayTransactionsH5 struct {
 // the returned `h5_url` (valid for 5 minutes; append `&redirect_url=<URL-encoded page>` to come
 // back), which opens WeChat to pay. `scene_info` with `h5_info` is required.
 //
-// Safe to retry for the reason JSAPI prepay is: the same `out_trade_no` with the same body
-// answers the same, another body is refused. Typical errors as for JSAPI prepay.
+// Sent once, as JSAPI prepay is: an unknown outcome is settled by queryOrderByOutTradeNo; the
+// same `out_trade_no` with the same body answers the same, another body is refused. Typical
+// errors as for JSAPI prepay.
+//
+// It is not safe to repeat: when the request may have reached WeChat Pay but no
+// answer came, the error wraps [apiv3.ErrOutcomeUnknown] and nothing is sent
+// again. Call [V3PayTransactionsOutTradeNoOutTradeNo.Get], queryOrderByOutTradeNo
+// (GET /v3/pay/transactions/out-trade-no/{out_trade_no}), to learn whether it took
+// effect before repeating it.
 func (n V3PayTransactionsH5) Post(ctx context.Context, body *H5PrepayRequest, opts ...apiv3.CallOption) (*H5PrepayResponse, *apiv3.Response, error) {
 	req, err := n.newPostRequest(body)
 	if err != nil {
@@ -770,10 +784,10 @@ func (n V3PayTransactionsH5) newPostRequest(body *H5PrepayRequest) (*apiv3.Reque
 	}
 	req := &apiv3.Request{
 		Body:        body,
-		Idempotent:  true,
 		Method:      http.MethodPost,
 		OperationID: "h5Prepay",
 		Path:        path,
+		SettledBy:   "queryOrderByOutTradeNo (GET /v3/pay/transactions/out-trade-no/{out_trade_no})",
 		Template:    PathH5Prepay,
 	}
 	return req, nil
@@ -863,12 +877,20 @@ type V3PayTransactionsJsapi struct {
 // returned `prepay_id` (valid for 2 hours) with `apiv3.Client.JSAPIPayParams` and pass them to
 // `wx.requestPayment` or `WeixinJSBridge.invoke('getBrandWCPayRequest', ...)`.
 //
-// Safe to retry: WeChat Pay answers the same `out_trade_no` with the same body with the same
-// `prepay_id` and creates no second order (the retry resends the same bytes); the same
-// `out_trade_no` with another body is refused (400 `INVALID_REQUEST`), never a second order.
-// Typical errors: 400 `PARAM_ERROR` / `INVALID_REQUEST` / `APPID_MCHID_NOT_MATCH` /
-// `ORDER_CLOSED`, 401 `SIGN_ERROR`, 403 `NO_AUTH` / `OUT_TRADE_NO_USED`, 429
-// `FREQUENCY_LIMITED`, 500 `SYSTEM_ERROR` (retry with the same parameters).
+// Sent once, never resent by the client: a payment request whose answer did not come back
+// fails with `apiv3.ErrOutcomeUnknown`; query the order by `out_trade_no`
+// (queryOrderByOutTradeNo) before you send it again. WeChat Pay answers the same
+// `out_trade_no` with the same body with the same `prepay_id` and creates no second order;
+// the same `out_trade_no` with another body is refused (400 `INVALID_REQUEST`). Typical
+// errors: 400 `PARAM_ERROR` / `INVALID_REQUEST` / `APPID_MCHID_NOT_MATCH` / `ORDER_CLOSED`,
+// 401 `SIGN_ERROR`, 403 `NO_AUTH` / `OUT_TRADE_NO_USED`, 429 `FREQUENCY_LIMITED`, 500
+// `SYSTEM_ERROR` (send it again with the same parameters).
+//
+// It is not safe to repeat: when the request may have reached WeChat Pay but no
+// answer came, the error wraps [apiv3.ErrOutcomeUnknown] and nothing is sent
+// again. Call [V3PayTransactionsOutTradeNoOutTradeNo.Get], queryOrderByOutTradeNo
+// (GET /v3/pay/transactions/out-trade-no/{out_trade_no}), to learn whether it took
+// effect before repeating it.
 func (n V3PayTransactionsJsapi) Post(ctx context.Context, body *JsapiPrepayRequest, opts ...apiv3.CallOption) (*PrepayResponse, *apiv3.Response, error) {
 	req, err := n.newPostRequest(body)
 	if err != nil {
@@ -901,10 +923,10 @@ func (n V3PayTransactionsJsapi) newPostRequest(body *JsapiPrepayRequest) (*apiv3
 	}
 	req := &apiv3.Request{
 		Body:        body,
-		Idempotent:  true,
 		Method:      http.MethodPost,
 		OperationID: "jsapiPrepay",
 		Path:        path,
+		SettledBy:   "queryOrderByOutTradeNo (GET /v3/pay/transactions/out-trade-no/{out_trade_no})",
 		Template:    PathJsapiPrepay,
 	}
 	return req, nil
@@ -920,8 +942,15 @@ type V3PayTransactionsNative struct {
 // Native下单 (create an order paid by scanning a QR code): show the returned `code_url` (valid
 // for 2 hours) as a QR code; the user scans it with WeChat and pays.
 //
-// Safe to retry for the reason JSAPI prepay is: the same `out_trade_no` with the same body
-// answers the same `code_url`, another body is refused. Typical errors as for JSAPI prepay.
+// Sent once, as JSAPI prepay is: an unknown outcome is settled by queryOrderByOutTradeNo; the
+// same `out_trade_no` with the same body answers the same `code_url`, another body is
+// refused. Typical errors as for JSAPI prepay.
+//
+// It is not safe to repeat: when the request may have reached WeChat Pay but no
+// answer came, the error wraps [apiv3.ErrOutcomeUnknown] and nothing is sent
+// again. Call [V3PayTransactionsOutTradeNoOutTradeNo.Get], queryOrderByOutTradeNo
+// (GET /v3/pay/transactions/out-trade-no/{out_trade_no}), to learn whether it took
+// effect before repeating it.
 func (n V3PayTransactionsNative) Post(ctx context.Context, body *NativePrepayRequest, opts ...apiv3.CallOption) (*NativePrepayResponse, *apiv3.Response, error) {
 	req, err := n.newPostRequest(body)
 	if err != nil {
@@ -954,10 +983,10 @@ func (n V3PayTransactionsNative) newPostRequest(body *NativePrepayRequest) (*api
 	}
 	req := &apiv3.Request{
 		Body:        body,
-		Idempotent:  true,
 		Method:      http.MethodPost,
 		OperationID: "nativePrepay",
 		Path:        path,
+		SettledBy:   "queryOrderByOutTradeNo (GET /v3/pay/transactions/out-trade-no/{out_trade_no})",
 		Template:    PathNativePrepay,
 	}
 	return req, nil
@@ -1123,14 +1152,21 @@ func (n V3RefundDomesticRefunds) OutRefundNo(outRefundNo string) V3RefundDomesti
 // Post calls createRefund (POST /v3/refund/domestic/refunds): 申请退款.
 //
 // 申请退款 (create a refund) of the order named by `transaction_id` or `out_trade_no` (one of
-// the two is required). Safe to retry: the same `out_refund_no` repeated is one refund, so a
-// resend of the same body cannot refund twice; never retry a refund whose outcome is unknown
-// with a new `out_refund_no` (query it instead). The result arrives as `REFUND.SUCCESS`,
+// the two is required). Sent once, never resent by the client: a refund whose answer did not
+// come back fails with `apiv3.ErrOutcomeUnknown`; query it by `out_refund_no`
+// (queryRefundByOutRefundNo) before you send it again, and never send it again with a new
+// `out_refund_no` (that is a second refund). The result arrives as `REFUND.SUCCESS`,
 // `REFUND.ABNORMAL` or `REFUND.CLOSED`, or from queryRefundByOutRefundNo. Typical errors: 400
 // `PARAM_ERROR` / `INVALID_REQUEST`, 401 `SIGN_ERROR`, 403 `NOT_ENOUGH` (balance too low) /
 // `USER_ACCOUNT_ABNORMAL` / `NO_AUTH`, 404 `MCH_NOT_EXISTS` / `RESOURCE_NOT_EXISTS` (no such or
 // unpaid order), 429 `FREQUENCY_LIMITED`, 500 `SYSTEM_ERROR` (retry with the same
 // `out_refund_no`).
+//
+// It is not safe to repeat: when the request may have reached WeChat Pay but no
+// answer came, the error wraps [apiv3.ErrOutcomeUnknown] and nothing is sent
+// again. Call [V3RefundDomesticRefundsOutRefundNo.Get], queryRefundByOutRefundNo
+// (GET /v3/refund/domestic/refunds/{out_refund_no}), to learn whether it took
+// effect before repeating it.
 func (n V3RefundDomesticRefunds) Post(ctx context.Context, body *CreateRefundRequest, opts ...apiv3.CallOption) (*Refund, *apiv3.Response, error) {
 	req, err := n.newPostRequest(body)
 	if err != nil {
@@ -1163,10 +1199,10 @@ func (n V3RefundDomesticRefunds) newPostRequest(body *CreateRefundRequest) (*api
 	}
 	req := &apiv3.Request{
 		Body:        body,
-		Idempotent:  true,
 		Method:      http.MethodPost,
 		OperationID: "createRefund",
 		Path:        path,
+		SettledBy:   "queryRefundByOutRefundNo (GET /v3/refund/domestic/refunds/{out_refund_no})",
 		Template:    PathCreateRefund,
 	}
 	return req, nil

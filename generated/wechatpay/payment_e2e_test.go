@@ -150,19 +150,25 @@ func TestPaymentCoreChains(t *testing.T) {
 	}
 }
 
-// A prepay breaking the spec is refused before anything is sent; one the
-// server answers 500 is sent again with the same body (a prepay repeated
-// with the same out_trade_no and body answers the same), signed afresh.
-func TestPrepayValidationAndRetry(t *testing.T) {
-	var failed atomic.Bool
+// A prepay breaking the spec is refused before anything is sent. A valid
+// one is sent once: answered 500 it fails (the caller decides, the runtime
+// does not repeat a payment), and when its answer never comes the error
+// says the outcome is unknown and names the query that settles it.
+func TestPrepayValidationAndSentOnce(t *testing.T) {
+	var mode atomic.Int32 // 0: 500, 1: the connection closes after the request, 2: the spec's example
+	var dropped atomic.Int32
 	examples := wxtest.ExampleHandler(paymentDoc(t))
 	srv, c := newServerAndClient(t, "", wxtest.Options{Spec: paymentDoc(t), Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !failed.Swap(true) {
+		switch mode.Load() {
+		case 0:
 			w.WriteHeader(http.StatusInternalServerError)
 			w.Write([]byte(`{"code":"SYSTEM_ERROR","message":"系统错误"}`))
-			return
+		case 1: // read and checked, then no answer: net/http closes the connection
+			dropped.Add(1)
+			panic(http.ErrAbortHandler)
+		default:
+			examples.ServeHTTP(w, r)
 		}
-		examples.ServeHTTP(w, r)
 	})})
 	req := &wechatpay.NativePrepayRequest{AppID: "wxd678efh567hg6787", MchID: testkeys.MchID, Description: "QQ公仔",
 		OutTradeNo: "N 1", NotifyURL: "https://www.weixin.qq.com/wxpay/pay.php", Amount: wechatpay.PrepayAmount{Total: -5}}
@@ -175,9 +181,28 @@ func TestPrepayValidationAndRetry(t *testing.T) {
 		t.Fatalf("%d requests sent for an invalid prepay", n)
 	}
 	req.OutTradeNo, req.Amount.Total = "N-1", 1
+	if _, _, err := c.V3.Pay.Transactions.Native.Post(ctxT(t), req); !apiv3.IsCode(err, "SYSTEM_ERROR") || errors.Is(err, apiv3.ErrOutcomeUnknown) {
+		t.Fatalf("Native.Post answered 500: %v", err)
+	}
+	if n := len(srv.Requests()); n != 1 {
+		t.Fatalf("a prepay answered 500 was sent %d times, want once", n)
+	}
+
+	mode.Store(1)
+	_, _, err = c.V3.Pay.Transactions.Native.Post(ctxT(t), req)
+	var oe *apiv3.OutcomeUnknownError
+	if !errors.Is(err, apiv3.ErrOutcomeUnknown) || !errors.As(err, &oe) ||
+		oe.SettledBy != "queryOrderByOutTradeNo (GET /v3/pay/transactions/out-trade-no/{out_trade_no})" {
+		t.Fatalf("Native.Post without an answer: %v", err)
+	}
+	if n := dropped.Load(); n != 1 {
+		t.Fatalf("a prepay without an answer was sent %d times, want once", n)
+	}
+
+	mode.Store(2)
 	out, _, err := c.V3.Pay.Transactions.Native.Post(ctxT(t), req)
 	if err != nil || out.CodeURL == "" {
-		t.Fatalf("Native.Post after a 500: %v", err)
+		t.Fatalf("Native.Post: %v", err)
 	}
 	reqs := srv.Requests()
 	if len(reqs) != 2 || string(reqs[0].Body) != string(reqs[1].Body) || reqs[0].StatusCode != 500 || !reqs[1].Verified ||

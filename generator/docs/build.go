@@ -72,6 +72,11 @@ func (l literals) page(op *model.Operation) (Page, error) {
 		GoCall:       call,
 		Returns:      returns(op, l.pkg),
 	}
+	if q := op.SettledBy; q != nil {
+		p.Outcome = fmt.Sprintf("It is not safe to repeat: when the request may have reached WeChat Pay but no answer came, "+
+			"the error wraps `apiv3.ErrOutcomeUnknown` and nothing is sent again. Query [`%s %s`](%s) to learn whether it took effect before repeating it.",
+			q.Method, q.Path, fileName(q))
+	}
 	for _, g := range []struct {
 		title  string
 		params []*model.Param

@@ -18,6 +18,7 @@ type Page struct {
 	OfflineSince   string
 	GoCall         string // a complete Go call filled with the spec's example values
 	Returns        string // one sentence on what the call returns
+	Outcome        string // what to do when the outcome is unknown (x-wechatpay-settled-by); "" for none
 	ParamGroups    []Table
 	Bodies         []Table
 	Errors         string

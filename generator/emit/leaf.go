@@ -70,6 +70,11 @@ func leafDoc(op *model.Operation) jen.Code {
 	if note := resultNote(op); note != "" {
 		text += "\n\n" + note
 	}
+	if q := op.SettledBy; q != nil && q.Node != nil {
+		text += "\n\n" + wrapWords("It is not safe to repeat: when the request may have reached WeChat Pay but no answer came, "+
+			"the error wraps [apiv3.ErrOutcomeUnknown] and nothing is sent again. Call ["+q.Node.TypeName+"."+q.Method.GoName()+
+			"], "+opName(q)+", to learn whether it took effect before repeating it.", 80)
+	}
 	return doc(op.Method.GoName(), text, opDeprecation(op))
 }
 
@@ -167,4 +172,23 @@ func genNewRequest(f *jen.File, n *model.Node, op *model.Operation) {
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
 		jen.Return(jen.Id("n").Dot("rt").Dot("NewRequest").Call(jen.Id("ctx"), jen.Id("req"), jen.Id("opts").Op("..."))),
 	)
+}
+
+// wrapWords breaks a paragraph of ours into lines of at most width bytes
+// (a longer word stays whole), as hand-written comments are.
+func wrapWords(text string, width int) string {
+	var b strings.Builder
+	line := 0
+	for i, w := range strings.Fields(text) {
+		if i > 0 && line+1+len(w) > width {
+			b.WriteByte('\n')
+			line = 0
+		} else if i > 0 {
+			b.WriteByte(' ')
+			line++
+		}
+		b.WriteString(w)
+		line += len(w)
+	}
+	return b.String()
 }

@@ -23,13 +23,7 @@ func genPathsFile(f *jen.File, api *model.API) bool {
 }
 
 // opName is "getCard (GET /v3/...)" or "GET /v3/..." for doc comments.
-func opName(op *model.Operation) string {
-	s := op.Method.String() + " " + op.Path
-	if op.ID != "" {
-		s = op.ID + " (" + s + ")"
-	}
-	return s
-}
+func opName(op *model.Operation) string { return op.Label() }
 
 // genPathFunc declares pathX(values...) (string, error): every parameter
 // checked (apiv3 refuses ".", "..", empty and control characters; then the

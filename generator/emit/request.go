@@ -93,6 +93,9 @@ func requestFields(op *model.Operation) jen.Dict {
 	if op.Idempotent {
 		d[jen.Id("Idempotent")] = jen.True()
 	}
+	if s := op.SettledBy; s != nil {
+		d[jen.Id("SettledBy")] = jen.Lit(opName(s))
+	}
 	if op.SendSerial {
 		d[jen.Id("SendSerial")] = jen.True()
 	}

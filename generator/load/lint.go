@@ -27,6 +27,7 @@ var KnownExtensions = []string{
 	"x-wechatpay-offline-since",
 	"x-wechatpay-resource",
 	"x-wechatpay-sensitive",
+	"x-wechatpay-settled-by",
 	"x-wechatpay-sign-part",
 	"x-wechatpay-unsigned-response",
 	"x-is-sensitive",

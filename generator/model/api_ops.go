@@ -83,6 +83,12 @@ type Operation struct {
 	// Error is the body type of 4XX/5XX responses, when declared.
 	Error      *Type
 	Idempotent bool
+	// SettledBy is the operation that tells whether this one took effect
+	// when its outcome is unknown (x-wechatpay-settled-by); nil when the
+	// spec names none or the operation is Idempotent.
+	SettledBy *Operation
+	// settledByID is the operationId x-wechatpay-settled-by names.
+	settledByID string
 	// SendSerial: the spec declares a Wechatpay-Serial header, which the
 	// runtime sets (apiv3.Request.SendSerial); it is no parameter of the
 	// caller's.

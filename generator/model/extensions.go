@@ -19,6 +19,7 @@ const (
 	extOfflineSince = "x-wechatpay-offline-since"
 	extSignPart     = "x-wechatpay-sign-part"
 	extSensitive    = "x-wechatpay-sensitive"
+	extSettledBy    = "x-wechatpay-settled-by"
 )
 
 // goNameOf is the Go name of a spec name: its x-go-name verbatim when set,

@@ -23,6 +23,7 @@ func (b *builder) buildOperations() {
 	slices.SortStableFunc(b.api.Operations, func(a, c *Operation) int {
 		return cmp.Or(cmp.Compare(a.Path, c.Path), cmp.Compare(a.Method, c.Method))
 	})
+	b.resolveSettledBy()
 }
 
 func (b *builder) addOperation(path, method string, item *openapi3.PathItem, o *openapi3.Operation) {
@@ -39,6 +40,7 @@ func (b *builder) addOperation(path, method string, item *openapi3.PathItem, o *
 		OfflineSince:     stringExt(o.Extensions, extOfflineSince),
 		Idempotent:       m == MethodGet || boolExt(o.Extensions, extIdempotent),
 		UnsignedResponse: boolExt(o.Extensions, extUnsigned),
+		settledByID:      stringExt(o.Extensions, extSettledBy),
 	}
 	if b.excluded.op(op) {
 		return

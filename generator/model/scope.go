@@ -94,6 +94,17 @@ func (t *Type) describe() string {
 	return "inline schema " + t.Name
 }
 
+// Label names an operation for people: "getCard (GET /v3/...)", or
+// "GET /v3/..." when it has no operationId. Doc comments and the runtime's
+// errors (apiv3.Request.SettledBy) use it.
+func (op *Operation) Label() string {
+	s := op.describe()
+	if op.ID != "" {
+		s = op.ID + " (" + s + ")"
+	}
+	return s
+}
+
 // describe names an operation for messages.
 func (op *Operation) describe() string {
 	return op.Method.String() + " " + op.Path

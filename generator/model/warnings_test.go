@@ -115,3 +115,19 @@ func TestEnumNames(t *testing.T) {
 		t.Errorf("clashing names (-want +got):\n%s", d)
 	}
 }
+
+// TestSettledBy: x-wechatpay-settled-by links an operation that is not safe
+// to repeat to the GET that settles its outcome; the marks the warnings
+// name link nothing.
+func TestSettledBy(t *testing.T) {
+	api, _ := Build(loadSpec(t, "testdata/warnings/settled_by/spec.yaml"), Options{})
+	got := map[string]string{}
+	for _, op := range api.Operations {
+		if op.SettledBy != nil {
+			got[op.ID] = op.SettledBy.ID
+		}
+	}
+	if d := cmp.Diff(map[string]string{"createOrder": "getOrder"}, got); d != "" {
+		t.Errorf("settled-by links (-want +got):\n%s", d)
+	}
+}

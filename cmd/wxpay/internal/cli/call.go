@@ -218,6 +218,9 @@ func describeBySpec(ctx context.Context, c *apiv3.Client, specs *specSet, r *api
 	r.OperationID, r.Template = route.OperationID, route.Template
 	if op != nil {
 		r.Idempotent, r.SendSerial = op.Idempotent, op.SendSerial
+		if op.SettledBy != nil {
+			r.SettledBy = op.SettledBy.Label()
+		}
 		if err := setDigest(r, digest, op.UnsignedResponse, true); err != nil {
 			return err
 		}

@@ -5,9 +5,11 @@ import (
 	"crypto/sha1"
 	"encoding/hex"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/wxpaygen/wxpaygen/generator/load"
@@ -223,6 +225,31 @@ func TestCallAgainstTheDouble(t *testing.T) {
 	gz := wxtest.FileExample("application/gzip") // the double may answer either; the file is printed as received
 	if r.code != ExitOK || (r.stdout != string(file) && r.stdout != string(gz)) || !strings.Contains(r.stderr, "(unsigned download, digest matched)") {
 		t.Errorf("a download whose digest matches:\n%s", r)
+	}
+}
+
+// TestCallOutcomeUnknown: a refund whose answer is lost is sent once, and
+// the message names the query that settles it.
+func TestCallOutcomeUnknown(t *testing.T) {
+	s, err := load.Load(filepath.Join("..", "..", "..", "..", "spec"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refunds atomic.Int32
+	srv := wxtest.NewServer(t, wxtest.Options{Spec: s.Doc, Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		refunds.Add(1)
+		panic(http.ErrAbortHandler) // read and checked, then no answer
+	})})
+	t.Chdir(testkeysDir(t))
+	r := wxpay(t, map[string]string{"WXPAY_BASE_URL": srv.URL}, "", "call", "POST", "v3/refund/domestic/refunds",
+		"-d", `{"out_trade_no":"T-1","out_refund_no":"R-1","amount":{"refund":1,"total":1,"currency":"CNY"}}`)
+	if r.code != ExitFailure || !strings.Contains(r.stderr, "outcome unknown") ||
+		!strings.Contains(r.stderr, "queryRefundByOutRefundNo (GET /v3/refund/domestic/refunds/{out_refund_no})") ||
+		!strings.Contains(r.stderr, "apiv3.ErrOutcomeUnknown") {
+		t.Errorf("a refund without an answer:\n%s", r)
+	}
+	if n := refunds.Load(); n != 1 {
+		t.Errorf("the refund was sent %d times, want once", n)
 	}
 }
 

@@ -25,6 +25,7 @@ var sentinels = []struct {
 	{"apiv3.ErrNoPlatformCertificates", apiv3.ErrNoPlatformCertificates},
 	{"apiv3.ErrDigestMismatch", apiv3.ErrDigestMismatch},
 	{"apiv3.ErrResponseTooLarge", apiv3.ErrResponseTooLarge},
+	{"apiv3.ErrOutcomeUnknown", apiv3.ErrOutcomeUnknown},
 	{"context.DeadlineExceeded", context.DeadlineExceeded},
 	{"context.Canceled", context.Canceled},
 }
