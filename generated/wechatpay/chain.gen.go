@@ -250,6 +250,12 @@ func (n V3DiscountCardCards) OutCardCode(outCardCode string) V3DiscountCardCards
 //
 // The notifications `DISCOUNT_CARD.USER_ACCEPTED`, `DISCOUNT_CARD.AGREEMENT_ENDED` and
 // `DISCOUNT_CARD.USER_PAID` of this card are sent to the request's `notify_url`.
+//
+// It is not safe to repeat: when the request may have reached WeChat Pay but no
+// answer came, the error wraps [apiv3.ErrOutcomeUnknown] and nothing is sent
+// again. Call [V3DiscountCardCardsOutCardCode.Get], getCard (GET
+// /v3/discount-card/cards/{out_card_code}), to learn whether it took effect before
+// repeating it.
 func (n V3DiscountCardCards) Post(ctx context.Context, body *PrepareCardRequest, opts ...apiv3.CallOption) (*PrepareCardResponse, *apiv3.Response, error) {
 	req, err := n.newPostRequest(body)
 	if err != nil {
@@ -285,6 +291,7 @@ func (n V3DiscountCardCards) newPostRequest(body *PrepareCardRequest) (*apiv3.Re
 		Method:      http.MethodPost,
 		OperationID: "prepareCard",
 		Path:        path,
+		SettledBy:   "getCard (GET /v3/discount-card/cards/{out_card_code})",
 		Template:    PathPrepareCard,
 	}
 	return req, nil
