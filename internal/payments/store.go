@@ -122,6 +122,13 @@ func (s *MemStore) Update(fn func(Tx) error) error {
 	return nil
 }
 
+// Clear forgets every order and refund.
+func (s *MemStore) Clear() {
+	s.mu.Lock()
+	s.orders, s.txIDs, s.refunds = nil, nil, nil
+	s.mu.Unlock()
+}
+
 // View implements Store.
 func (s *MemStore) View(fn func(Tx) error) error {
 	s.mu.Lock()
