@@ -83,9 +83,10 @@ type Kit struct {
 	faults  gateway.FaultSet
 	answers gateway.Answers
 
-	payments    *payments.Engine
-	store       *payments.MemStore
-	stopSettler func()
+	payments     *payments.Engine
+	store        *payments.MemStore
+	playPayments bool // the spec has a prepay (payments.Playable)
+	stopSettler  func()
 
 	mu         sync.Mutex
 	calls      []Call

@@ -17,8 +17,7 @@ import (
 )
 
 // The payment core: when the spec has the operations of the bundled
-// pay-transactions.yaml and refund.yaml (jsapiPrepay, ..., createRefund),
-// the kit plays their state machines with the rules of the sandbox
+// pay-transactions.yaml (a prepay at least) and refund.yaml, the kit plays their state machines with the rules of the sandbox
 // (internal/payments), in memory: a prepay creates an order NOTPAY, the
 // test pays it (Pay) or fails it (PayError), the queries answer its
 // state, a refund stays PROCESSING until FinishRefund (or WithRefundDelay)
@@ -111,6 +110,7 @@ type Delivery struct {
 func (k *Kit) startPayments() {
 	k.store = &payments.MemStore{Deliver: k.deliver}
 	k.payments = payments.New(k.store, payments.Config{MchID: k.set.mchID, Clock: k.set.clock, RefundDelay: k.set.refundDelay})
+	k.playPayments = payments.Playable(func(id string) bool { return k.front.Router.Operation(id) != nil })
 	if k.set.refundDelay > 0 {
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan struct{})
@@ -124,7 +124,7 @@ func (k *Kit) startPayments() {
 
 // serve is the front door's Handler: the payment core's rules.
 func (k *Kit) serve(_ context.Context, ex *front.Exchange) *gateway.Response {
-	if ex.Route == nil || !payments.Handles(ex.Route.OperationID) {
+	if ex.Route == nil || !k.playPayments || !payments.Handles(ex.Route.OperationID) {
 		return nil
 	}
 	return k.payments.Serve(ex.Route, ex.Request.URL.Query(), ex.Body)

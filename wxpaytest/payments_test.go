@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -232,5 +234,28 @@ func TestDropAfterPrepayAndRefund(t *testing.T) {
 	}
 	if got, _, err := c.V3.Refund.Domestic.Refunds.OutRefundNo("R-drop").Get(ctx); err != nil || got.Status != wechatpay.RefundStatusProcessing {
 		t.Errorf("the refund query that settles it: %+v %v", got, err)
+	}
+}
+
+// TestKitWithoutAPrepayKeepsTheExamples: a spec with the refund but no
+// prepay cannot make orders, so createRefund answers its example rather
+// than 404 for every order.
+func TestKitWithoutAPrepayKeepsTheExamples(t *testing.T) {
+	dir := t.TempDir()
+	data, err := spec.FS.ReadFile("refund.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "refund.yaml"), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	kit := wxpaytest.Start(t, wxpaytest.Dir(dir))
+	c := newClient(t, kit.Config())
+	r, _, err := c.V3.Refund.Domestic.Refunds.Post(context.Background(), refundReq("T-any", "R-any", 1, 1))
+	if err != nil || r.RefundID == "" {
+		t.Errorf("createRefund: %+v %v, want its example", r, err)
+	}
+	if _, ok := kit.Refund("R-any"); ok {
+		t.Error("the kit holds a refund it did not play")
 	}
 }

@@ -62,6 +62,19 @@ var operations = map[string]operation{
 // Handles reports whether operationID is one of the payment core's.
 func Handles(operationID string) bool { return operations[operationID] != nil }
 
+// Playable reports whether a spec whose operations has reports can play
+// the state machines: it has a prepay. Without one no order can exist, so
+// a spec with only, say, the refund operations keeps their examples
+// rather than answering every refund 404.
+func Playable(has func(operationID string) bool) bool {
+	for _, id := range []string{"jsapiPrepay", "appPrepay", "h5Prepay", "nativePrepay"} {
+		if has(id) {
+			return true
+		}
+	}
+	return false
+}
+
 // Serve answers a request that passed the front door's checks, routed to
 // rt; nil when the operation is not the payment core's.
 func (e *Engine) Serve(rt *gateway.Route, query url.Values, body []byte) *gateway.Response {

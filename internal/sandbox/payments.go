@@ -144,6 +144,7 @@ func (s *Server) startPayments() {
 	s.payments = payments.New(paymentStore{s}, payments.Config{
 		MchID: s.cfg.MchID, Clock: s.cfg.Clock, RefundDelay: s.cfg.RefundDelay, CheckNotifyURL: checkNotifyURL,
 	})
+	s.playPayments = payments.Playable(func(id string) bool { return s.front.Router.Operation(id) != nil })
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
