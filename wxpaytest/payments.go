@@ -192,11 +192,14 @@ func loopbackURL(raw string) bool {
 func (k *Kit) Pay(outTradeNo string) Order { return k.PayWith(outTradeNo, PayOptions{}) }
 
 // PayOptions are the details of a simulated payment.
-type PayOptions = payments.PayOptions
+type PayOptions struct {
+	OpenID   string // payer.openid; default: the JSAPI prepay's payer, else a random openid
+	BankType string // bank_type; default OTHERS
+}
 
 // PayWith is Pay with the payer's openid or the bank_type chosen.
 func (k *Kit) PayWith(outTradeNo string, opts PayOptions) Order {
-	o, err := k.payments.Pay(outTradeNo, opts)
+	o, err := k.payments.Pay(outTradeNo, payments.PayOptions{OpenID: opts.OpenID, BankType: opts.BankType})
 	if err != nil {
 		k.fail("Pay %s: %v", outTradeNo, err)
 		return Order{}

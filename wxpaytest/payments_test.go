@@ -94,7 +94,7 @@ func TestKitPlaysThePaymentCore(t *testing.T) {
 	_, _, err := c.V3.Refund.Domestic.Refunds.Post(ctx, refundReq("T-kit", "R-1", 10, 100))
 	apiError(t, err, 404, "RESOURCE_NOT_EXISTS")
 
-	paid := kit.Pay("T-kit")
+	paid := kit.PayWith("T-kit", wxpaytest.PayOptions{BankType: "CMC"})
 	if paid.TradeState != wxpaytest.TradeSuccess || paid.TransactionID == "" || paid.PayerOpenID != "oUser" {
 		t.Errorf("Pay %+v", paid)
 	}
@@ -102,7 +102,7 @@ func TestKitPlaysThePaymentCore(t *testing.T) {
 		t.Errorf("merchant saw %q", got)
 	}
 	tx, _, err := c.V3.Pay.Transactions.ID.TransactionID(paid.TransactionID).Get(ctx, nil)
-	if err != nil || tx.TradeState != wechatpay.TransactionTradeStateSuccess {
+	if err != nil || tx.TradeState != wechatpay.TransactionTradeStateSuccess || tx.BankType == nil || *tx.BankType != "CMC" {
 		t.Errorf("query: %+v %v", tx, err)
 	}
 

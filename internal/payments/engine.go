@@ -166,11 +166,7 @@ func (e *Engine) prepay(tradeType string, body []byte) (any, int, error) {
 			return err
 		}
 		if o != nil {
-			if o.expire(now) {
-				if err := t.PutOrder(o); err != nil {
-					return err
-				}
-			}
+			o.expire(now) // read as of now; stored by the next change
 			switch {
 			case !bytes.Equal(o.Body, canon) || o.TradeType != tradeType:
 				return refuse(400, "INVALID_REQUEST", "商户订单号重复，且请求参数与原订单不一致："+req.OutTradeNo)
@@ -178,6 +174,8 @@ func (e *Engine) prepay(tradeType string, body []byte) (any, int, error) {
 				return refuse(400, "ORDERPAID", "该订单已支付："+req.OutTradeNo)
 			case o.TradeState == TradeClosed:
 				return refuse(400, "ORDER_CLOSED", "该订单已关闭："+req.OutTradeNo)
+			case o.TradeState == TradePayError:
+				return refuse(400, "INVALID_REQUEST", "该订单支付失败，请关闭订单后使用新的商户订单号下单："+req.OutTradeNo)
 			}
 			answer = o.prepayAnswer()
 			return nil

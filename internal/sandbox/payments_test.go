@@ -193,6 +193,9 @@ func TestPrepayKinds(t *testing.T) {
 	}
 	_, err = e.srv.Pay("T-native", payments.PayOptions{})
 	controlCode(t, err, "ORDER_NOT_PAYABLE")
+	_, _, err = tx.Native.Post(ctx, &wechatpay.NativePrepayRequest{AppID: "wxd678efh567hg6787", MchID: e.cfg.MchID,
+		Description: "d", OutTradeNo: "T-native", NotifyURL: e.notifyURL, Amount: amount})
+	apiErr(t, err, 400, "INVALID_REQUEST") // the same prepay after a failed payment
 	closeReq := &wechatpay.CloseOrderRequest{MchID: e.cfg.MchID}
 	for range 2 {
 		if res, err := tx.OutTradeNo.OutTradeNo("T-h5").Close.Post(ctx, closeReq); err != nil || res.StatusCode != 204 {
