@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# demo.sh: run examples/discountcard against a fresh wxpay-sandbox on loopback.
+# demo.sh: run examples/discountcard and examples/payment against a fresh
+# wxpay-sandbox on loopback.
 #
 #   bash scripts/demo.sh [EXAMPLE FLAGS...]     e.g. bash scripts/demo.sh -v
 #
 # Builds wxpay-sandbox and the example into a temporary directory, writes a
 # sandbox setup there (wxpay-sandbox init), serves it on a free loopback port,
-# runs the example, and always stops the sandbox and removes the directory.
+# runs the examples (the discount card, then a payment and its refund), and
+# always stops the sandbox and removes the directory.
 # Exits non-zero when any step fails.
 #
 # Environment:
 #   DEMO_FAULT  a wxpay-sandbox fault spec to serve with, to watch retries, e.g.
 #               DEMO_FAULT='drop,times=1,op=addUserRecords;500,times=1,op=getCard';
-#               the example then runs with -v, which prints every attempt
+#               examples/discountcard then runs with -v, which prints every attempt
 #   GO          the go command (default: go)
 set -euo pipefail
 
@@ -41,8 +43,8 @@ trap 'exit 130' INT TERM
 
 step() { printf '==> %s\n' "$*"; }
 
-step "building wxpay-sandbox and examples/discountcard"
-"$GO" build -o "$work/bin/" ./cmd/wxpay-sandbox ./examples/discountcard
+step "building wxpay-sandbox, examples/discountcard and examples/payment"
+"$GO" build -o "$work/bin/" ./cmd/wxpay-sandbox ./examples/discountcard ./examples/payment
 
 step "wxpay-sandbox init"
 "$work/bin/wxpay-sandbox" init "$work/setup" >/dev/null
@@ -77,5 +79,8 @@ if [[ -n ${DEMO_FAULT:-} && " $* " != *" -v "* ]]; then
 fi
 step "examples/discountcard -dir SETUP -base-url $base_url ${example_flags[*]}"
 "$work/bin/discountcard" -dir "$work/setup" -base-url "$base_url" "${example_flags[@]}"
+
+step "examples/payment -dir SETUP -base-url $base_url"
+"$work/bin/payment" -dir "$work/setup" -base-url "$base_url"
 
 step "demo passed"

@@ -92,11 +92,13 @@ func (k *Kit) InjectSpec(spec string) {
 	k.Inject(faults...)
 }
 
-// Reset clears the programmed answers, the faults and the recorded calls.
+// Reset clears the programmed answers, the faults, the recorded calls, and
+// the orders, refunds and deliveries of the payment core.
 func (k *Kit) Reset() {
 	k.answers.Clear("")
 	k.faults.Set(nil)
+	k.store.Clear()
 	k.mu.Lock()
-	k.calls = nil
+	k.calls, k.deliveries = nil, nil
 	k.mu.Unlock()
 }

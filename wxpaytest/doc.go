@@ -24,6 +24,17 @@
 // notification to your handler, so that notification code is tested end to
 // end.
 //
+// The payment core is played, not answered from examples: with the
+// operations of the bundled pay-transactions.yaml and refund.yaml in the
+// spec, a prepay creates an order (NOTPAY) that the test pays
+// ([Kit.Pay], [Kit.PayError]), the queries answer its state, close and
+// refund follow WeChat Pay's rules, and a refund stays PROCESSING until
+// [Kit.FinishRefund] (or [WithRefundDelay]) settles it. TRANSACTION.SUCCESS
+// and REFUND.* are delivered, signed and encrypted, before those calls
+// return: to the notify_url on loopback, or to [WithNotificationHandler]'s
+// handler; [Kit.Order], [Kit.Refund] and [Kit.Deliveries] show the state.
+// These are the rules of the sandbox (internal/payments), kept in memory.
+//
 // A Kit is safe for concurrent use: parallel tests may share one. Its
 // programmed answers and faults apply to every test using it, so tests that
 // program answers are best given their own kit (Start costs a few

@@ -39,7 +39,8 @@ func Example() {
 }
 
 // Respond programs an operation's answer: here WeChat Pay's error for an
-// order it does not know, once.
+// order it does not know, once, though the order exists; then the kit's
+// own rules answer again.
 func ExampleKit_Respond() {
 	kit, err := wxpaytest.New(wxpaytest.FS(spec.FS))
 	if err != nil {
@@ -47,17 +48,25 @@ func ExampleKit_Respond() {
 	}
 	defer kit.Close()
 	client, _ := wechatpay.NewClient(kit.Config())
+	ctx := context.Background()
+	_, _, err = client.V3.Pay.Transactions.Native.Post(ctx, &wechatpay.NativePrepayRequest{
+		AppID: "wxd678efh567hg6787", MchID: "1230000109", Description: "QQ公仔", OutTradeNo: "1217752501201407033233368018",
+		NotifyURL: "https://shop.example.com/wxpay/notify", Amount: wechatpay.PrepayAmount{Total: 100},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
 	kit.Respond("queryOrderByOutTradeNo", wxpaytest.Answer{Status: 404, Code: "ORDER_NOT_EXIST", Message: "订单不存在", Times: 1})
 
 	order := client.V3.Pay.Transactions.OutTradeNo.OutTradeNo("1217752501201407033233368018")
-	_, _, err = order.Get(context.Background(), nil)
+	_, _, err = order.Get(ctx, nil)
 	var ae *apiv3.APIError
 	fmt.Println(errors.As(err, &ae), ae.StatusCode, ae.Code, ae.Verified)
-	tx, _, err := order.Get(context.Background(), nil) // the example again
+	tx, _, err := order.Get(ctx, nil) // the order as the kit holds it
 	fmt.Println(tx.TradeState, err)
 	// Output:
 	// true 404 ORDER_NOT_EXIST true
-	// SUCCESS <nil>
+	// NOTPAY <nil>
 }
 
 // Inject adds faults: the generated client retries an idempotent call

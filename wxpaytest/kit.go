@@ -3,6 +3,7 @@ package wxpaytest
 import (
 	"fmt"
 	"io/fs"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"reflect"
@@ -15,6 +16,7 @@ import (
 	"github.com/wxpaygen/wxpaygen/apiv3"
 	"github.com/wxpaygen/wxpaygen/internal/front"
 	"github.com/wxpaygen/wxpaygen/internal/gateway"
+	"github.com/wxpaygen/wxpaygen/internal/payments"
 )
 
 // Spec names the spec folder a Kit serves: Dir or FS.
@@ -48,9 +50,11 @@ const (
 type Option func(*settings)
 
 type settings struct {
-	mode  Mode
-	mchID string
-	clock func() time.Time
+	mode          Mode
+	mchID         string
+	clock         func() time.Time
+	refundDelay   time.Duration
+	notifyHandler http.Handler
 }
 
 // WithMode sets the signing mode (default PublicKey). Config carries both
@@ -79,8 +83,14 @@ type Kit struct {
 	faults  gateway.FaultSet
 	answers gateway.Answers
 
-	mu    sync.Mutex
-	calls []Call
+	payments     *payments.Engine
+	store        *payments.MemStore
+	playPayments bool // the spec has a prepay (payments.Playable)
+	stopSettler  func()
+
+	mu         sync.Mutex
+	calls      []Call
+	deliveries []Delivery
 }
 
 // Start starts a Kit serving spec, closed by t.Cleanup; it fails the test
@@ -120,16 +130,23 @@ func New(spec Spec, opts ...Option) (*Kit, error) {
 		Clock:         set.clock,
 		Faults:        &k.faults,
 		Answers:       &k.answers,
+		Handler:       front.HandlerFunc(k.serve),
 		UnsignedFiles: true,
 		Observe:       k.record,
 	}
+	k.startPayments()
 	k.http = httptest.NewServer(k.front)
 	k.URL = k.http.URL
 	return k, nil
 }
 
-// Close stops the server.
-func (k *Kit) Close() { k.http.Close() }
+// Close stops the server (and the settling of refunds).
+func (k *Kit) Close() {
+	k.http.Close()
+	if k.stopSettler != nil {
+		k.stopSettler()
+	}
+}
 
 // Config is the client configuration that talks to the kit: its URL (as
 // base and backup URL, so that failover stays on loopback), the merchant ID

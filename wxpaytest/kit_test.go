@@ -75,11 +75,13 @@ func TestCallsRecordWhatWasSent(t *testing.T) {
 	kit := wxpaytest.Start(t, wxpaytest.FS(spec.FS))
 	c := newClient(t, kit.Config())
 	ctx := context.Background()
+	prepay(t, c, "T_1", 10)
+	kit.Pay("T_1")
 	if _, _, err := c.V3.Pay.Transactions.OutTradeNo.OutTradeNo("T_1").Get(ctx, nil); err != nil {
 		t.Fatal(err)
 	}
 	refund, _, err := c.V3.Refund.Domestic.Refunds.Post(ctx, &wechatpay.CreateRefundRequest{
-		OutTradeNo: apiv3.Ptr("T1"), OutRefundNo: "R-9", Amount: wechatpay.CreateRefundRequestAmount{Refund: 5, Total: 10, Currency: "CNY"}})
+		OutTradeNo: apiv3.Ptr("T_1"), OutRefundNo: "R-9", Amount: wechatpay.CreateRefundRequestAmount{Refund: 5, Total: 10, Currency: "CNY"}})
 	if err != nil || refund.RefundID == "" {
 		t.Fatalf("refund %+v, %v", refund, err)
 	}

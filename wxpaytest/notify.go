@@ -74,8 +74,25 @@ var eventSeq = func() *atomic.Uint64 {
 	return &n
 }()
 
-// notification builds the signed, encrypted request.
+// notification builds the signed, encrypted request; the test fails
+// when it cannot.
 func (k *Kit) notification(n Notification, url string) *http.Request {
+	r, err := k.notificationRequest(n, url)
+	if err != nil {
+		k.fail("Notify %s: %v", n.EventType, err)
+		return nil
+	}
+	return r.req
+}
+
+// notificationReq is a notification request and its id.
+type notificationReq struct {
+	req *http.Request
+	id  string
+}
+
+// notificationRequest builds the signed, encrypted request.
+func (k *Kit) notificationRequest(n Notification, url string) (notificationReq, error) {
 	var plaintext []byte
 	switch r := n.Resource.(type) {
 	case []byte:
@@ -85,8 +102,7 @@ func (k *Kit) notification(n Notification, url string) *http.Request {
 	default:
 		var err error
 		if plaintext, err = json.Marshal(r); err != nil {
-			k.fail("Notify %s: encoding the resource: %v", n.EventType, err)
-			return nil
+			return notificationReq{}, fmt.Errorf("encoding the resource: %w", err)
 		}
 	}
 	now := k.set.clock()
@@ -105,16 +121,14 @@ func (k *Kit) notification(n Notification, url string) *http.Request {
 	body, err := gateway.EncryptNotification(k.keys.APIv3Key, gateway.Notification{
 		ID: n.ID, CreateTime: n.CreateTime, EventType: n.EventType, Summary: n.Summary, Plaintext: plaintext})
 	if err != nil {
-		k.fail("Notify %s: %v", n.EventType, err)
-		return nil
+		return notificationReq{}, err
 	}
 	req, err := http.NewRequest(http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
-		k.fail("Notify %s: %v", n.EventType, err)
-		return nil
+		return notificationReq{}, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("User-Agent", "Mozilla/4.0")
 	k.front.Signer.SignResponse(req.Header, body, now, k.front.Signer.Serial(k.set.mode, nil))
-	return req
+	return notificationReq{req, n.ID}, nil
 }

@@ -7,9 +7,14 @@
 // Usage:
 //
 //	wxpay-sandbox init [-force] [-mchid ID] [-base-url URL] DIR
-//	wxpay-sandbox serve -dir DIR [-spec SPEC_DIR] [-addr 127.0.0.1:8780] [-data FILE] [-mode pubkey|cert|both] [-fault SPEC]... [-check-responses] [-v]
+//	wxpay-sandbox serve -dir DIR [-spec SPEC_DIR] [-addr 127.0.0.1:8780] [-data FILE] [-mode pubkey|cert|both] [-fault SPEC]... [-refund-delay D] [-check-responses] [-v]
 //	wxpay-sandbox accept -addr ADDR [-openid OPENID] [-sharer-openid OPENID] OUT_CARD_CODE
 //	wxpay-sandbox end -addr ADDR -state FINISHED|UNFINISHED [-reason DUE_TO_QUIT|EARLY_QUIT] [-pay-amount N] OUT_CARD_CODE
+//	wxpay-sandbox pay -addr ADDR [-openid OPENID] [-bank-type TYPE] OUT_TRADE_NO
+//	wxpay-sandbox payerror -addr ADDR OUT_TRADE_NO
+//	wxpay-sandbox order -addr ADDR OUT_TRADE_NO
+//	wxpay-sandbox refund-success|refund-abnormal|refund-closed -addr ADDR OUT_REFUND_NO
+//	wxpay-sandbox refund -addr ADDR OUT_REFUND_NO
 //	wxpay-sandbox fault -addr ADDR SPEC      ("" clears the faults)
 //	wxpay-sandbox answer -addr ADDR [-status N] [-code CODE] [-message TEXT] [-body JSON] [-times N] OPERATION_ID
 //	wxpay-sandbox answer -addr ADDR -clear [OPERATION_ID]
@@ -19,7 +24,10 @@
 // wxpay.json that apiv3.LoadConfigFile reads. serve prints
 // "listening on http://ADDR" once it accepts connections. accept and end
 // simulate the user claiming a card and the agreement ending; both make the
-// sandbox send the notifications WeChat Pay would. See package
+// sandbox send the notifications WeChat Pay would; pay and payerror
+// simulate the user paying an order (TRANSACTION.SUCCESS) or failing to,
+// refund-success, refund-abnormal and refund-closed settle a refund (with
+// its REFUND.* notification), order and refund show one. See package
 // internal/sandbox for the rules the sandbox enforces.
 package main
 
@@ -40,6 +48,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/wxpaygen/wxpaygen/internal/payments"
 	"github.com/wxpaygen/wxpaygen/internal/sandbox"
 	"github.com/wxpaygen/wxpaygen/internal/version"
 )
@@ -53,9 +62,14 @@ func main() {
 
 const usage = `usage:
   wxpay-sandbox init [-force] [-mchid ID] [-base-url URL] DIR
-  wxpay-sandbox serve -dir DIR [-spec SPEC_DIR] [-addr 127.0.0.1:8780] [-data FILE] [-mode pubkey|cert|both] [-fault SPEC]... [-check-responses] [-v]
+  wxpay-sandbox serve -dir DIR [-spec SPEC_DIR] [-addr 127.0.0.1:8780] [-data FILE] [-mode pubkey|cert|both] [-fault SPEC]... [-refund-delay D] [-check-responses] [-v]
   wxpay-sandbox accept -addr ADDR [-openid OPENID] [-sharer-openid OPENID] OUT_CARD_CODE
   wxpay-sandbox end -addr ADDR -state FINISHED|UNFINISHED [-reason DUE_TO_QUIT|EARLY_QUIT] [-pay-amount N] OUT_CARD_CODE
+  wxpay-sandbox pay -addr ADDR [-openid OPENID] [-bank-type TYPE] OUT_TRADE_NO
+  wxpay-sandbox payerror -addr ADDR OUT_TRADE_NO
+  wxpay-sandbox order -addr ADDR OUT_TRADE_NO
+  wxpay-sandbox refund-success|refund-abnormal|refund-closed -addr ADDR OUT_REFUND_NO
+  wxpay-sandbox refund -addr ADDR OUT_REFUND_NO
   wxpay-sandbox fault -addr ADDR SPEC
   wxpay-sandbox answer -addr ADDR [-status N] [-code CODE] [-message TEXT] [-body JSON] [-times N] OPERATION_ID
   wxpay-sandbox answer -addr ADDR -clear [OPERATION_ID]
@@ -82,6 +96,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdAccept(ctx, args[1:], stdout, stderr)
 	case "end":
 		err = cmdEnd(ctx, args[1:], stdout, stderr)
+	case "pay", "payerror", "order":
+		err = cmdOrder(ctx, args[0], args[1:], stdout, stderr)
+	case "refund-success", "refund-abnormal", "refund-closed", "refund":
+		err = cmdRefund(ctx, args[0], args[1:], stdout, stderr)
 	case "fault", "faults":
 		err = cmdFault(ctx, args[1:], stdout, stderr)
 	case "answer", "answers":
@@ -183,6 +201,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	mode := fs.String("mode", "pubkey", "signing mode: pubkey, cert or both")
 	checkResponses := fs.Bool("check-responses", false, "log answers that do not match the OpenAPI document")
 	verbose := fs.Bool("v", false, "log notification deliveries")
+	refundDelay := fs.Duration("refund-delay", 0, "refunds succeed by themselves after this `duration` (0: only refund-success, refund-abnormal and refund-closed settle them)")
 	var faults faultFlags
 	fs.Var(&faults, "fault", "fault `SPEC` to inject (repeatable)")
 	pos, err := parse(fs, args)
@@ -205,8 +224,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if cfg.Faults, err = sandbox.ParseFaults(faults.String()); err != nil {
 		return usageError(err.Error())
 	}
+	if *refundDelay < 0 {
+		return usageError("-refund-delay must not be negative")
+	}
 	cfg.DataFile = *data
 	cfg.SpecDir = *specDir
+	cfg.RefundDelay = *refundDelay
 	logf := func(format string, args ...any) {
 		fmt.Fprintf(stderr, time.Now().Format("15:04:05.000 ")+format+"\n", args...)
 	}
@@ -293,6 +316,51 @@ func cmdEnd(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		opts.PayAmount = payAmount
 	}
 	return post(ctx, *addr, "/sandbox/cards/"+url.PathEscape(pos[0])+"/end", opts, stdout)
+}
+
+// cmdOrder simulates the user paying (pay) or failing to pay (payerror)
+// an order, or shows it (order); it prints the order as the order query
+// shows it.
+func cmdOrder(ctx context.Context, name string, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet(name, stderr)
+	addr := controlAddr(fs)
+	var opts payments.PayOptions
+	if name == "pay" {
+		fs.StringVar(&opts.OpenID, "openid", "", "openid of the payer (default: the JSAPI payer, else random)")
+		fs.StringVar(&opts.BankType, "bank-type", "", "bank_type of the payment (default OTHERS)")
+	}
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError(name + " needs exactly one OUT_TRADE_NO")
+	}
+	path := "/sandbox/orders/" + url.PathEscape(pos[0])
+	if name == "order" {
+		return send(ctx, http.MethodGet, *addr, path, nil, stdout)
+	}
+	return post(ctx, *addr, path+"/"+name, opts, stdout)
+}
+
+// cmdRefund settles a PROCESSING refund (refund-success, refund-abnormal,
+// refund-closed) or shows it (refund); it prints the refund as the refund
+// query shows it.
+func cmdRefund(ctx context.Context, name string, args []string, stdout, stderr io.Writer) error {
+	fs := newFlagSet(name, stderr)
+	addr := controlAddr(fs)
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return usageError(name + " needs exactly one OUT_REFUND_NO")
+	}
+	path := "/sandbox/refunds/" + url.PathEscape(pos[0])
+	if name == "refund" {
+		return send(ctx, http.MethodGet, *addr, path, nil, stdout)
+	}
+	return post(ctx, *addr, path+"/"+strings.TrimPrefix(name, "refund-"), nil, stdout)
 }
 
 func cmdFault(ctx context.Context, args []string, stdout, stderr io.Writer) error {

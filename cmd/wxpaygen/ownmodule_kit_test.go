@@ -240,15 +240,29 @@ func TestShop(t *testing.T) {
 		t.Errorf("CardState: %q %v", state, err)
 	}
 
+	// The kit plays the payment core: the order exists once prepaid, and
+	// can be refunded once the test has the user pay it.
+	if _, _, err := c.V3.Pay.Transactions.Native.Post(ctx, &wxpay.NativePrepayRequest{AppID: "wxd678efh567hg6787",
+		MchID: "1230000109", Description: "d", OutTradeNo: "T1", NotifyURL: "https://shop.example.com/notify",
+		Amount: wxpay.PrepayAmount{Total: 100}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok, err := Refund(ctx, c, "T1", "R1", 100); err != nil || ok {
+		t.Errorf("Refund of an unpaid order: %v %v", ok, err)
+	}
+	kit.Pay("T1")
 	if id, ok, err := Refund(ctx, c, "T1", "R1", 100); err != nil || !ok || id == "" {
 		t.Errorf("Refund: %q %v %v", id, ok, err)
 	}
 	if got := kit.LastCall("createRefund").JSON.(map[string]any)["out_refund_no"]; got != "R1" {
 		t.Errorf("sent out_refund_no %v", got)
 	}
+	if r, ok := kit.Refund("R1"); !ok || r.Status != wxpaytest.RefundProcessing || r.Amount != 100 {
+		t.Errorf("the kit's refund %+v", r)
+	}
 	kit.Respond("createRefund", wxpaytest.Error(404, "RESOURCE_NOT_EXISTS", "订单不存在"))
-	if _, ok, err := Refund(ctx, c, "T2", "R2", 100); err != nil || ok {
-		t.Errorf("Refund of an unknown order: %v %v", ok, err)
+	if _, ok, err := Refund(ctx, c, "T1", "R2", 100); err != nil || ok {
+		t.Errorf("Refund answered as programmed: %v %v", ok, err)
 	}
 
 	if url, err := FundFlowBill(ctx, c, "2019-06-11"); err != nil || url == "" {

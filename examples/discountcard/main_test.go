@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wxpaygen/wxpaygen/internal/docsnippet"
 	"github.com/wxpaygen/wxpaygen/internal/sandbox"
 )
 
@@ -156,7 +157,8 @@ func TestDemoScript(t *testing.T) {
 	if err != nil {
 		t.Fatalf("demo.sh: %v\n%s", err, out)
 	}
-	for _, want := range []string{"sandbox listening on http://127.0.0.1:", "HTTP 500", "4. addUserRecords HTTP 204", "==> demo passed"} {
+	for _, want := range []string{"sandbox listening on http://127.0.0.1:", "HTTP 500", "4. addUserRecords HTTP 204",
+		"==> examples/payment", "4. TRANSACTION.SUCCESS", "5. queryOrder        trade_state=SUCCESS", "8. REFUND.SUCCESS", "==> demo passed"} {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -175,6 +177,35 @@ func TestHelp(t *testing.T) {
 	for _, want := range []string{"-dir directory\n", "directory written by wxpay-sandbox init", "-base-url URL\n", "-appid AppID\n"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("-h lacks %q:\n%s", want, b.String())
+		}
+	}
+}
+
+// TestREADMEShowsWhatRuns: the quickstart's output of this example is the
+// output of a run, but for ids, times and ports.
+func TestREADMEShowsWhatRuns(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	shown, err := docsnippet.ShownOutput(string(readme), "## Quickstart", "==> examples/discountcard", "==> examples/payment")
+	if err != nil {
+		t.Fatalf("README.md: %v", err)
+	}
+	dir, baseURL := startSandbox(t, "")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	var out bytes.Buffer
+	if err := run(ctx, &out, options{dir: dir, baseURL: baseURL, appID: "wxd678efh567hg6787"}); err != nil {
+		t.Fatalf("run: %v\n%s", err, out.String())
+	}
+	got := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
+	if len(got) != len(shown) {
+		t.Fatalf("README.md shows %d lines, a run prints %d:\n%s\n---\n%s", len(shown), len(got), strings.Join(shown, "\n"), out.String())
+	}
+	for i := range got {
+		if docsnippet.Shape(shown[i]) != docsnippet.Shape(got[i]) {
+			t.Errorf("README.md line %d:\n  shown %s\n  runs  %s", i+1, shown[i], got[i])
 		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/wxpaygen/wxpaygen/internal/payments"
 )
 
 // control serves the unsigned /sandbox/ endpoints:
@@ -20,6 +22,11 @@ import (
 //	                                            {"op": "queryOrderByOutTradeNo", "status": 404, "code": "ORDER_NOT_EXIST", "message": "..."}, "times" optional
 //	DELETE /sandbox/answers[?op=OPERATION_ID]   clears them (all, or one operation's)
 //	GET  /sandbox/notifications                 delivery counters
+//	POST /sandbox/orders/{out_trade_no}/pay      {"openid": "...", "bank_type": "..."} (body optional)
+//	POST /sandbox/orders/{out_trade_no}/payerror
+//	GET  /sandbox/orders/{out_trade_no}          the order as the order query shows it
+//	POST /sandbox/refunds/{out_refund_no}/success, /abnormal or /closed
+//	GET  /sandbox/refunds/{out_refund_no}        the refund as the refund query shows it
 func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 	path := strings.TrimPrefix(r.URL.EscapedPath(), "/sandbox/")
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes))
@@ -117,18 +124,58 @@ func (s *Server) control(w http.ResponseWriter, r *http.Request) {
 			controlError(w, http.StatusNotFound, "NOT_FOUND", "POST /sandbox/cards/{out_card_code}/accept or /end")
 			return
 		}
-		var ce *ControlError
-		switch {
-		case errors.As(err, &ce):
-			controlJSON(w, ce.Status, ce)
-		case err != nil:
-			controlError(w, http.StatusInternalServerError, "SYSTEM_ERROR", err.Error())
-		default:
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusOK)
-			w.Write(view)
+		writeControl(w, view, err)
+	case strings.HasPrefix(path, "orders/"), strings.HasPrefix(path, "refunds/"):
+		var opts payments.PayOptions
+		if !decode(&opts) {
+			return
 		}
+		view, err := s.paymentControl(r.Method, path, opts)
+		writeControl(w, view, err)
 	default:
 		controlError(w, http.StatusNotFound, "NOT_FOUND", "unknown control endpoint")
+	}
+}
+
+// paymentControl serves orders/{out_trade_no}[/pay|/payerror] and
+// refunds/{out_refund_no}[/success|/abnormal|/closed].
+func (s *Server) paymentControl(method, path string, opts payments.PayOptions) (json.RawMessage, error) {
+	kind, rest, _ := strings.Cut(path, "/")
+	no, action, _ := strings.Cut(rest, "/")
+	no, err := url.PathUnescape(no)
+	if err != nil || no == "" {
+		return nil, &ControlError{Status: http.StatusBadRequest, Code: "PARAM_ERROR", Message: "bad " + kind + " number in " + path}
+	}
+	notFound := &ControlError{Status: http.StatusNotFound, Code: "NOT_FOUND",
+		Message: "GET /sandbox/orders/{out_trade_no}, POST .../pay or .../payerror; GET /sandbox/refunds/{out_refund_no}, POST .../success, .../abnormal or .../closed"}
+	switch {
+	case method == http.MethodGet && action == "" && kind == "orders":
+		return s.Order(no)
+	case method == http.MethodGet && action == "":
+		return s.Refund(no)
+	case method != http.MethodPost:
+		return nil, notFound
+	case kind == "orders" && action == "pay":
+		return s.Pay(no, opts)
+	case kind == "orders" && action == "payerror":
+		return s.PayError(no)
+	case kind == "refunds" && (action == "success" || action == "abnormal" || action == "closed"):
+		return s.FinishRefund(no, strings.ToUpper(action))
+	}
+	return nil, notFound
+}
+
+// writeControl writes the answer of a simulated action.
+func writeControl(w http.ResponseWriter, view json.RawMessage, err error) {
+	var ce *ControlError
+	switch {
+	case errors.As(err, &ce):
+		controlJSON(w, ce.Status, ce)
+	case err != nil:
+		controlError(w, http.StatusInternalServerError, "SYSTEM_ERROR", err.Error())
+	default:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		w.Write(view)
 	}
 }

@@ -14,14 +14,17 @@
 //     whose servers are "/" and with path parameters percent-decoded once
 //     (400 PARAM_ERROR with detail.field and detail.location);
 //  3. a programmed answer (SetAnswer, POST /sandbox/answers), else the
-//     business rules of the card (handlers.go, user.go), else the
-//     operation's example.
+//     business rules of the card (handlers.go, user.go) or of the payment
+//     core (internal/payments, shared with the test kit, stored by
+//     payments.go), else the operation's example.
 //
 // Every answer, errors included, is signed with the platform key
 // (Wechatpay-Timestamp, -Nonce, -Serial, -Signature, -Signature-Type) and
 // carries a Request-ID. Claiming and ending a card, which WeChat Pay does on
 // the user's side, are simulated by the unsigned control endpoints under
-// /sandbox/ (and Server.Accept, Server.End); the notifications they cause are
+// /sandbox/ (and Server.Accept, Server.End), as are the user paying an order
+// and refunds settling (Server.Pay, PayError, FinishRefund, or by
+// themselves after Config.RefundDelay); the notifications they cause are
 // encrypted with the APIv3 key, signed and POSTed to the card's notify_url
 // until acknowledged. Faults (latency, 202, 429, 500, dropped connections, bad
 // signatures, stale timestamps) can be injected for the merchant's own tests.

@@ -54,6 +54,8 @@ type received struct {
 	accepted  *wechatpay.UserAcceptedResource
 	ended     *wechatpay.AgreementEndedResource
 	paid      *wechatpay.UserPaidResource
+	tx        *wechatpay.Transaction
+	refund    *wechatpay.RefundResource
 }
 
 // env is a sandbox on loopback, a generated client configured from the
@@ -168,6 +170,10 @@ func (e *env) notificationHandler(c *wechatpay.Client) http.Handler {
 			wechatpay.EventTypeUserAccepted:   "UserAcceptedResource",
 			wechatpay.EventTypeAgreementEnded: "AgreementEndedResource",
 			wechatpay.EventTypeUserPaid:       "UserPaidResource",
+			"TRANSACTION.SUCCESS":             "Transaction",
+			"REFUND.SUCCESS":                  "RefundResource",
+			"REFUND.ABNORMAL":                 "RefundResource",
+			"REFUND.CLOSED":                   "RefundResource",
 		}[r.eventType], plaintext)
 		e.mu.Lock()
 		if e.failNext > 0 {
@@ -188,6 +194,18 @@ func (e *env) notificationHandler(c *wechatpay.Client) http.Handler {
 		},
 		OnUserPaid: func(_ context.Context, n *apiv3.Notification, r *wechatpay.UserPaidResource) error {
 			return push(received{eventType: n.EventType, id: n.ID, paid: r}, n.Plaintext)
+		},
+		OnTransactionSuccess: func(_ context.Context, n *apiv3.Notification, r *wechatpay.Transaction) error {
+			return push(received{eventType: n.EventType, id: n.ID, tx: r}, n.Plaintext)
+		},
+		OnRefundSuccess: func(_ context.Context, n *apiv3.Notification, r *wechatpay.RefundResource) error {
+			return push(received{eventType: n.EventType, id: n.ID, refund: r}, n.Plaintext)
+		},
+		OnRefundAbnormal: func(_ context.Context, n *apiv3.Notification, r *wechatpay.RefundResource) error {
+			return push(received{eventType: n.EventType, id: n.ID, refund: r}, n.Plaintext)
+		},
+		OnRefundClosed: func(_ context.Context, n *apiv3.Notification, r *wechatpay.RefundResource) error {
+			return push(received{eventType: n.EventType, id: n.ID, refund: r}, n.Plaintext)
 		},
 	})
 }
@@ -270,12 +288,21 @@ func completion(id, serial string, typ wechatpay.CompletionType, count int64) we
 
 var beijing = time.FixedZone("CST", 8*3600)
 
-var specDoc = sync.OnceValues(func() (*openapi3.T, error) {
-	data, err := spec.FS.ReadFile("discount-card.yaml")
-	if err != nil {
-		return nil, err
+// specDocs are the documents whose component schemas checkSchema knows.
+var specDocs = sync.OnceValues(func() ([]*openapi3.T, error) {
+	var docs []*openapi3.T
+	for _, name := range []string{"discount-card.yaml", "pay-transactions.yaml", "refund.yaml"} {
+		data, err := spec.FS.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		doc, err := openapi3.NewLoader().LoadFromData(data)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, doc)
 	}
-	return openapi3.NewLoader().LoadFromData(data)
+	return docs, nil
 })
 
 // checkSchema validates JSON against a component schema of the spec: the
@@ -283,11 +310,16 @@ var specDoc = sync.OnceValues(func() (*openapi3.T, error) {
 // openapi3filter.ValidateResponse sees.
 func checkSchema(t testing.TB, name string, data []byte) {
 	t.Helper()
-	doc, err := specDoc()
+	docs, err := specDocs()
 	if err != nil {
 		t.Fatal(err)
 	}
-	ref := doc.Components.Schemas[name]
+	var ref *openapi3.SchemaRef
+	for _, doc := range docs {
+		if ref == nil {
+			ref = doc.Components.Schemas[name]
+		}
+	}
 	if ref == nil {
 		t.Fatalf("no schema %q", name)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/wxpaygen/wxpaygen/internal/gateway"
+	"github.com/wxpaygen/wxpaygen/internal/payments"
 )
 
 // Event types of the discount-card notifications.
@@ -227,8 +228,12 @@ func (n *notifier) post(d *delivery) error {
 // body (a fresh nonce each time); the id and create_time stay the same
 // across attempts.
 func (s *Server) envelope(d *delivery) ([]byte, error) {
+	summary, ok := summaries[d.EventType]
+	if !ok {
+		summary = payments.Summaries[d.EventType]
+	}
 	return gateway.EncryptNotification(s.cfg.APIv3Key, gateway.Notification{
-		ID: d.ID, CreateTime: d.Created, EventType: d.EventType, Summary: summaries[d.EventType], Plaintext: d.Plaintext,
+		ID: d.ID, CreateTime: d.Created, EventType: d.EventType, Summary: summary, Plaintext: d.Plaintext,
 	})
 }
 

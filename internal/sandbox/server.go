@@ -14,6 +14,7 @@ import (
 
 	"github.com/wxpaygen/wxpaygen/internal/front"
 	"github.com/wxpaygen/wxpaygen/internal/gateway"
+	"github.com/wxpaygen/wxpaygen/internal/payments"
 )
 
 // Mode selects the key material WeChat Pay claims to sign with.
@@ -89,6 +90,12 @@ type Config struct {
 	// with its example, or with what SetAnswer programmed.
 	SpecDir string
 
+	// RefundDelay is how long a refund stays PROCESSING before it succeeds
+	// by itself, with REFUND.SUCCESS; 0: only FinishRefund (the
+	// refund-success, refund-abnormal and refund-closed commands) settles
+	// it.
+	RefundDelay time.Duration
+
 	// Faults are injected from the start (see ParseFaults).
 	Faults []Fault
 
@@ -128,6 +135,11 @@ type Server struct {
 	notifier *notifier
 	faults   *gateway.FaultSet
 	answers  *gateway.Answers
+	payments *payments.Engine
+	// playPayments: the spec folder has a prepay (payments.Playable).
+	playPayments bool
+	// stopSettler stops the settling of due refunds.
+	stopSettler func()
 }
 
 // New checks cfg, opens the store (cfg.DataFile) and returns a Server, which
@@ -205,6 +217,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("sandbox: data file %s: %w", st.path, err)
 	}
 	s.notifier.push(pending)
+	s.startPayments()
 	return s, nil
 }
 
@@ -212,6 +225,7 @@ func New(cfg Config) (*Server, error) {
 // the store for the next start) and closes the store. The Server must not
 // be used afterwards.
 func (s *Server) Close() error {
+	s.stopSettler()
 	s.notifier.close()
 	return s.store.close()
 }
@@ -242,6 +256,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) business(ctx context.Context, ex *front.Exchange) *gateway.Response {
 	if ex.Route == nil {
 		return nil
+	}
+	if s.playPayments && payments.Handles(ex.Route.OperationID) {
+		return s.payments.Serve(ex.Route, ex.Request.URL.Query(), ex.Body)
 	}
 	h := operations[ex.Route.OperationID]
 	if h == nil {

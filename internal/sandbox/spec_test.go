@@ -13,6 +13,7 @@ import (
 
 	"github.com/wxpaygen/wxpaygen/apiv3"
 	"github.com/wxpaygen/wxpaygen/generated/wechatpay"
+	"github.com/wxpaygen/wxpaygen/internal/payments"
 	"github.com/wxpaygen/wxpaygen/internal/sandbox"
 	"github.com/wxpaygen/wxpaygen/spec"
 )
@@ -34,6 +35,14 @@ func TestServesEveryBundledSpecFile(t *testing.T) {
 		seen[file] = true
 	}
 
+	// The payment core plays its state machines: an order exists once
+	// prepaid, and can be refunded once paid.
+	if _, _, err := c.V3.Pay.Transactions.Jsapi.Post(ctx, e.jsapi("1217752501201407033233368018", 1)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.srv.Pay("1217752501201407033233368018", payments.PayOptions{}); err != nil {
+		t.Fatal(err)
+	}
 	order, _, err := c.V3.Pay.Transactions.OutTradeNo.OutTradeNo("1217752501201407033233368018").Get(ctx, nil)
 	mark("pay-transactions.yaml", err)
 	if err == nil && order.TradeState == "" {

@@ -23,8 +23,8 @@ import (
 // changes, whatever the number of records.
 //
 // Buckets, one per kind of thing; keys are the business identifiers, so
-// that a later kind (payment orders, refunds) is a new bucket with the same
-// helpers and its notifications join the same outbox:
+// that a kind is a bucket with the same helpers and its notifications join
+// the same outbox (payment orders and refunds: payments.go):
 //
 //	cards     out_card_code                          -> card
 //	records   out_card_code 0x00 kind 0x00 seq(8)     -> objectiveRecord | rewardRecord
@@ -37,7 +37,8 @@ var (
 	bucketSerials = []byte("serials")
 	bucketOutbox  = []byte("outbox")
 	bucketMeta    = []byte("meta")
-	allBuckets    = [][]byte{bucketCards, bucketRecords, bucketSerials, bucketOutbox, bucketMeta}
+	allBuckets    = [][]byte{bucketCards, bucketRecords, bucketSerials, bucketOutbox, bucketMeta,
+		bucketOrders, bucketTxIDs, bucketRefunds, bucketRefundDue} // payments.go
 )
 
 const schemaVersion = "2"
