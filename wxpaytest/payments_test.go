@@ -3,6 +3,7 @@ package wxpaytest_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -197,7 +198,7 @@ func TestKitRefundDelay(t *testing.T) {
 // client, and the query settles it.
 func TestDropAfterPrepayAndRefund(t *testing.T) {
 	kit := wxpaytest.Start(t, wxpaytest.FS(spec.FS))
-	c := newClient(t, kit.Config(), apiv3.WithoutRetry())
+	c := newClient(t, kit.Config()) // the default retry policy: a payment is still sent once
 	ctx := context.Background()
 
 	kit.Inject(wxpaytest.Fault{Kind: wxpaytest.FaultDropAfter, Operation: "jsapiPrepay", Times: 1})
@@ -205,10 +206,11 @@ func TestDropAfterPrepayAndRefund(t *testing.T) {
 		AppID: "wxd678efh567hg6787", MchID: c.Runtime().MchID(), Description: "d", OutTradeNo: "T-drop",
 		NotifyURL: "https://shop.example.com/notify", Amount: wechatpay.PrepayAmount{Total: 8}, Payer: wechatpay.PrepayPayer{OpenID: "o"},
 	})
-	if err == nil {
-		t.Fatal("no error for a dropped prepay answer")
+	var oe *apiv3.OutcomeUnknownError
+	if !errors.Is(err, apiv3.ErrOutcomeUnknown) || !errors.As(err, &oe) ||
+		oe.SettledBy != "queryOrderByOutTradeNo (GET /v3/pay/transactions/out-trade-no/{out_trade_no})" {
+		t.Fatalf("a dropped prepay answer: %v, want ErrOutcomeUnknown naming the order query", err)
 	}
-	// TODO(outcome-unknown): errors.Is(err, apiv3.ErrOutcomeUnknown)
 	if calls := kit.Calls("jsapiPrepay"); len(calls) != 1 || !calls[0].Dropped || calls[0].Status != 200 {
 		t.Errorf("prepay calls %+v", calls)
 	}
@@ -222,10 +224,10 @@ func TestDropAfterPrepayAndRefund(t *testing.T) {
 	kit.Pay("T-drop")
 	kit.Inject(wxpaytest.Fault{Kind: wxpaytest.FaultDropAfter, Operation: "createRefund", Times: 1})
 	_, _, err = c.V3.Refund.Domestic.Refunds.Post(ctx, refundReq("T-drop", "R-drop", 8, 8))
-	if err == nil {
-		t.Fatal("no error for a dropped refund answer")
+	if !errors.Is(err, apiv3.ErrOutcomeUnknown) || !errors.As(err, &oe) ||
+		oe.SettledBy != "queryRefundByOutRefundNo (GET /v3/refund/domestic/refunds/{out_refund_no})" {
+		t.Fatalf("a dropped refund answer: %v, want ErrOutcomeUnknown naming the refund query", err)
 	}
-	// TODO(outcome-unknown): errors.Is(err, apiv3.ErrOutcomeUnknown)
 	if calls := kit.Calls("createRefund"); len(calls) != 1 || !calls[0].Dropped {
 		t.Errorf("refund calls %+v", calls)
 	}

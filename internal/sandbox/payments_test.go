@@ -2,7 +2,9 @@ package sandbox_test
 
 import (
 	"encoding/json"
+	"errors"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -299,10 +301,9 @@ func TestDropAfterRefund(t *testing.T) {
 	}
 	e.srv.SetFaults(faults)
 	_, _, err = e.client.V3.Refund.Domestic.Refunds.Post(ctx, e.refundReq("T-drop", "R-drop", 4, 10))
-	if err == nil {
-		t.Fatal("no error for a dropped answer")
+	if !errors.Is(err, apiv3.ErrOutcomeUnknown) || !strings.Contains(err.Error(), "queryRefundByOutRefundNo") {
+		t.Fatalf("a dropped refund answer: %v, want ErrOutcomeUnknown naming the refund query", err)
 	}
-	// TODO(outcome-unknown): errors.Is(err, apiv3.ErrOutcomeUnknown)
 	view, err := e.srv.Refund("R-drop")
 	if err != nil {
 		t.Fatalf("the refund whose answer was dropped: %v", err)
