@@ -5,7 +5,7 @@ OUT ?= generated/wechatpay
 PKG ?= wechatpay
 WXPAYGEN = $(GO) run ./cmd/wxpaygen -spec $(SPEC) -out $(OUT) -package $(PKG)
 
-.PHONY: help deps generate check vet test fuzz bench bench-client bench-generator bench-instructions bench-peers bench-sandbox demo
+.PHONY: help deps generate check vet test fuzz bench bench-client bench-generator bench-instructions bench-peers bench-build bench-sandbox demo
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -63,6 +63,9 @@ bench-instructions: ## instructions per call, generated client vs baseline (valg
 
 bench-peers: ## wxpaygen beside oapi-codegen v2.8.2 and ogen v1.24.0 on the same synthetic specs (needs the Go module proxy; ~20 min; not part of test)
 	bash scripts/bench-peers.sh
+
+bench-build: ## go build cost of the corpus's package beside oapi-codegen v2.8.2, and of a user's program calling two operations (needs ../shared/corpus and the Go module proxy; ~6 min; BASE=<commit> adds an older wxpaygen)
+	bash scripts/bench-build.sh
 
 bench-sandbox: ## the sandbox's measurements (docs/PERFORMANCE.md): load test at 5,000 records, empty store vs 100,000 records, 1,000 notifications across kill -9, full disk (~10 min)
 	$(GO) test ./internal/sandbox/ -run '^TestLoad$$' -v -count=1

@@ -72,11 +72,21 @@ func (v *Validator) Enter(name string) { v.push(segment{name: name}) }
 func (v *Validator) EnterIndex(i int) { v.push(segment{index: i}) }
 
 func (v *Validator) push(s segment) {
-	if v.depth < len(v.stack) {
-		v.stack[v.depth] = s
-	} else {
-		v.deeper = append(v.deeper, s)
+	if v.depth >= len(v.stack) {
+		v.pushDeep(s)
+		return
 	}
+	v.stack[v.depth] = s
+	v.depth++
+}
+
+// pushDeep is push below the depth of stack. It is kept out of line so that
+// the append is not copied into every generated Enter (issue 15: a big
+// package inlines Enter at about a thousand sites).
+//
+//go:noinline
+func (v *Validator) pushDeep(s segment) {
+	v.deeper = append(v.deeper, s)
 	v.depth++
 }
 
@@ -130,6 +140,35 @@ func (v *Validator) Add(name, rule, message string) {
 		Rule:    rule,
 		Message: message,
 	})
+}
+
+// The messages of the violations that the helpers below record.
+const (
+	MessageRequired = "is required"
+	MessageUTF8MB4  = "must not contain 4-byte UTF-8 characters (such as emoji)"
+)
+
+// The helpers below test and record in one call, so that a generated check
+// is one call with the field's name instead of a branch, a rule and a message
+// at every site. They are kept out of line on purpose: generated packages
+// call them at thousands of sites, and inlining would copy their bodies into
+// each (the compiler's back end time grows with the code it compiles, issue
+// 15); a call costs a few instructions per checked field.
+
+// Required records a "required" violation of the field name, which is
+// missing.
+//
+//go:noinline
+func (v *Validator) Required(name string) { v.Add(name, "required", MessageRequired) }
+
+// CheckUTF8MB4 records a "utf8mb4" violation of the field name when s holds
+// a character of four bytes in UTF-8 (see HasFourByteRune).
+//
+//go:noinline
+func (v *Validator) CheckUTF8MB4(name, s string) {
+	if HasFourByteRune(s) {
+		v.Add(name, "utf8mb4", MessageUTF8MB4)
+	}
 }
 
 // escapePointerToken escapes a JSON Pointer reference token (RFC 6901).
@@ -214,7 +253,9 @@ func (v *Validator) ParseBool(name, value string) (bool, bool) {
 }
 
 // Err returns nil when nothing was added, else a *ValidationError holding
-// every violation.
+// every violation. Out of line, as the helpers above.
+//
+//go:noinline
 func (v *Validator) Err() error {
 	if len(v.violations) == 0 {
 		return nil
@@ -237,4 +278,27 @@ func HasFourByteRune(s string) bool {
 		}
 	}
 	return false
+}
+
+// OneOf reports whether x is one of values: what a generated enum's Valid
+// asks of its list of values. One instantiation serves every enum of a
+// package (they share the shape of string, or of int64), and it is kept out
+// of line, so that no enum carries a copy of the loop (issue 15).
+//
+//go:noinline
+func OneOf[E comparable](x E, values []E) bool {
+	for _, v := range values {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// CloneValues returns a copy of values, which the caller may change: what a
+// generated enum's Values returns. Out of line, as OneOf.
+//
+//go:noinline
+func CloneValues[E any](values []E) []E {
+	return append(make([]E, 0, len(values)), values...)
 }

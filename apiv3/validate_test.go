@@ -192,3 +192,55 @@ func TestRuneCountAndFourBytes(t *testing.T) {
 		}
 	}
 }
+
+func TestValidatorHelpersRecordTheRules(t *testing.T) {
+	v := Validator{In: "body"}
+	v.Required("a")
+	v.CheckUTF8MB4("b", "ok")
+	v.CheckUTF8MB4("c", "emoji \U0001F600")
+	err, ok := v.Err().(*ValidationError)
+	if !ok || len(err.Violations) != 2 {
+		t.Fatalf("Err() = %v, want two violations", v.Err())
+	}
+	want := []Violation{
+		{In: "body", Field: "a", Pointer: "/a", Rule: "required", Message: MessageRequired},
+		{In: "body", Field: "c", Pointer: "/c", Rule: "utf8mb4", Message: MessageUTF8MB4},
+	}
+	for i, w := range want {
+		if err.Violations[i] != w {
+			t.Errorf("violation %d = %+v, want %+v", i, err.Violations[i], w)
+		}
+	}
+}
+
+func TestOneOfAndCloneValues(t *testing.T) {
+	type state string
+	values := []state{"A", "B"}
+	if !OneOf(state("B"), values) || OneOf(state("C"), values) || OneOf(state("A"), nil) {
+		t.Error("OneOf disagrees with the list")
+	}
+	if !OneOf(int64(7), []int64{1, 7}) {
+		t.Error("OneOf(7, [1 7]) = false")
+	}
+	c := CloneValues(values)
+	c[0] = "Z"
+	if values[0] != "A" || len(c) != 2 {
+		t.Errorf("CloneValues shares its result with the list: %v, %v", values, c)
+	}
+}
+
+func TestValidatorDeepPaths(t *testing.T) {
+	var v Validator
+	for i := range 40 {
+		v.EnterIndex(i)
+	}
+	v.Required("x")
+	for range 40 {
+		v.Leave()
+	}
+	v.Required("y")
+	err := v.Err().(*ValidationError)
+	if got := err.Violations[0].Pointer; !strings.HasSuffix(got, "/38/39/x") || err.Violations[1].Pointer != "/y" {
+		t.Errorf("pointers %q, %q", got, err.Violations[1].Pointer)
+	}
+}

@@ -47,7 +47,7 @@ type V3BillTradebill struct {
 // ready yet: after 08:00 on T+1), 403 `NO_AUTH`, 500 `SYSTEM_ERROR` (retry later). Match on
 // the code, not the status.
 func (n V3BillTradebill) Get(ctx context.Context, params *V3BillTradebillGetParams, opts ...apiv3.CallOption) (*TradeBill, *apiv3.Response, error) {
-	req, err := n.newGetRequest(params)
+	req, err := requestGetTradeBill(n, params)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -61,15 +61,15 @@ func (n V3BillTradebill) Get(ctx context.Context, params *V3BillTradebillGetPara
 
 // NewGetRequest builds the signed *http.Request of Get without sending it.
 func (n V3BillTradebill) NewGetRequest(ctx context.Context, params *V3BillTradebillGetParams, opts ...apiv3.CallOption) (*http.Request, error) {
-	req, err := n.newGetRequest(params)
+	req, err := requestGetTradeBill(n, params)
 	if err != nil {
 		return nil, err
 	}
 	return n.rt.NewRequest(ctx, req, opts...)
 }
 
-// newGetRequest describes the request of Get.
-func (n V3BillTradebill) newGetRequest(params *V3BillTradebillGetParams) (*apiv3.Request, error) {
+// requestGetTradeBill describes the request of Get of n.
+func requestGetTradeBill(n V3BillTradebill, params *V3BillTradebillGetParams) (*apiv3.Request, error) {
 	path := PathGetTradeBill
 	if params == nil {
 		params = new(V3BillTradebillGetParams)
@@ -113,7 +113,7 @@ type V3BilldownloadFile struct {
 // hash_value of the call that gave the download address); a gzip archive matches when its content does.
 // Otherwise the error wraps apiv3.ErrDigestMismatch.
 func (n V3BilldownloadFile) Get(ctx context.Context, params *V3BilldownloadFileGetParams, digest apiv3.Digest, opts ...apiv3.CallOption) ([]byte, *apiv3.Response, error) {
-	req, err := n.newGetRequest(params, digest)
+	req, err := requestDownloadBill(n, params, digest)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -126,15 +126,15 @@ func (n V3BilldownloadFile) Get(ctx context.Context, params *V3BilldownloadFileG
 
 // NewGetRequest builds the signed *http.Request of Get without sending it.
 func (n V3BilldownloadFile) NewGetRequest(ctx context.Context, params *V3BilldownloadFileGetParams, digest apiv3.Digest, opts ...apiv3.CallOption) (*http.Request, error) {
-	req, err := n.newGetRequest(params, digest)
+	req, err := requestDownloadBill(n, params, digest)
 	if err != nil {
 		return nil, err
 	}
 	return n.rt.NewRequest(ctx, req, opts...)
 }
 
-// newGetRequest describes the request of Get.
-func (n V3BilldownloadFile) newGetRequest(params *V3BilldownloadFileGetParams, digest apiv3.Digest) (*apiv3.Request, error) {
+// requestDownloadBill describes the request of Get of n.
+func requestDownloadBill(n V3BilldownloadFile, params *V3BilldownloadFileGetParams, digest apiv3.Digest) (*apiv3.Request, error) {
 	path := PathDownloadBill
 	if params == nil {
 		params = new(V3BilldownloadFileGetParams)
@@ -175,7 +175,7 @@ type V3Certificates struct {
 // late 2024 are issued only the WeChat Pay public key (微信支付公钥) and no platform
 // certificates; configure the public key and its ID (`PUB_KEY_ID_...`) instead.
 func (n V3Certificates) Get(ctx context.Context, params *V3CertificatesGetParams, opts ...apiv3.CallOption) (*CertificateList, *apiv3.Response, error) {
-	req, err := n.newGetRequest(params)
+	req, err := requestListCertificates(n, params)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -189,15 +189,15 @@ func (n V3Certificates) Get(ctx context.Context, params *V3CertificatesGetParams
 
 // NewGetRequest builds the signed *http.Request of Get without sending it.
 func (n V3Certificates) NewGetRequest(ctx context.Context, params *V3CertificatesGetParams, opts ...apiv3.CallOption) (*http.Request, error) {
-	req, err := n.newGetRequest(params)
+	req, err := requestListCertificates(n, params)
 	if err != nil {
 		return nil, err
 	}
 	return n.rt.NewRequest(ctx, req, opts...)
 }
 
-// newGetRequest describes the request of Get.
-func (n V3Certificates) newGetRequest(params *V3CertificatesGetParams) (*apiv3.Request, error) {
+// requestListCertificates describes the request of Get of n.
+func requestListCertificates(n V3Certificates, params *V3CertificatesGetParams) (*apiv3.Request, error) {
 	path := PathListCertificates
 	if params == nil {
 		params = new(V3CertificatesGetParams)
@@ -257,7 +257,7 @@ func (n V3DiscountCardCards) OutCardCode(outCardCode string) V3DiscountCardCards
 // /v3/discount-card/cards/{out_card_code}), to learn whether it took effect before
 // repeating it.
 func (n V3DiscountCardCards) Post(ctx context.Context, body *PrepareCardRequest, opts ...apiv3.CallOption) (*PrepareCardResponse, *apiv3.Response, error) {
-	req, err := n.newPostRequest(body)
+	req, err := requestPrepareCard(n, body)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -271,15 +271,15 @@ func (n V3DiscountCardCards) Post(ctx context.Context, body *PrepareCardRequest,
 
 // NewPostRequest builds the signed *http.Request of Post without sending it.
 func (n V3DiscountCardCards) NewPostRequest(ctx context.Context, body *PrepareCardRequest, opts ...apiv3.CallOption) (*http.Request, error) {
-	req, err := n.newPostRequest(body)
+	req, err := requestPrepareCard(n, body)
 	if err != nil {
 		return nil, err
 	}
 	return n.rt.NewRequest(ctx, req, opts...)
 }
 
-// newPostRequest describes the request of Post.
-func (n V3DiscountCardCards) newPostRequest(body *PrepareCardRequest) (*apiv3.Request, error) {
+// requestPrepareCard describes the request of Post of n.
+func requestPrepareCard(n V3DiscountCardCards, body *PrepareCardRequest) (*apiv3.Request, error) {
 	path := PathPrepareCard
 	if body == nil {
 		v := apiv3.Validator{In: "body"}
@@ -311,7 +311,7 @@ type V3DiscountCardCardsOutCardCode struct {
 // their records, the keep-agreement state and, when the user must pay back, the payment
 // information. 适用对象: 直连商户.
 func (n V3DiscountCardCardsOutCardCode) Get(ctx context.Context, opts ...apiv3.CallOption) (*Card, *apiv3.Response, error) {
-	req, err := n.newGetRequest()
+	req, err := requestGetCard(n)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -325,15 +325,15 @@ func (n V3DiscountCardCardsOutCardCode) Get(ctx context.Context, opts ...apiv3.C
 
 // NewGetRequest builds the signed *http.Request of Get without sending it.
 func (n V3DiscountCardCardsOutCardCode) NewGetRequest(ctx context.Context, opts ...apiv3.CallOption) (*http.Request, error) {
-	req, err := n.newGetRequest()
+	req, err := requestGetCard(n)
 	if err != nil {
 		return nil, err
 	}
 	return n.rt.NewRequest(ctx, req, opts...)
 }
 
-// newGetRequest describes the request of Get.
-func (n V3DiscountCardCardsOutCardCode) newGetRequest() (*apiv3.Request, error) {
+// requestGetCard describes the request of Get of n.
+func requestGetCard(n V3DiscountCardCardsOutCardCode) (*apiv3.Request, error) {
 	path, err := pathGetCard(n.outCardCode)
 	if err != nil {
 		return nil, err
@@ -362,7 +362,7 @@ type V3DiscountCardCardsOutCardCodeAddUserRecords struct {
 // idempotency keys, so a call may be retried with the same body. At most one objective
 // completion record per call. Success is 204 with an empty (still signed) body. 适用对象: 直连商户.
 func (n V3DiscountCardCardsOutCardCodeAddUserRecords) Post(ctx context.Context, body *AddUserRecordsRequest, opts ...apiv3.CallOption) (*apiv3.Response, error) {
-	req, err := n.newPostRequest(body)
+	req, err := requestAddUserRecords(n, body)
 	if err != nil {
 		return nil, err
 	}
@@ -371,15 +371,15 @@ func (n V3DiscountCardCardsOutCardCodeAddUserRecords) Post(ctx context.Context, 
 
 // NewPostRequest builds the signed *http.Request of Post without sending it.
 func (n V3DiscountCardCardsOutCardCodeAddUserRecords) NewPostRequest(ctx context.Context, body *AddUserRecordsRequest, opts ...apiv3.CallOption) (*http.Request, error) {
-	req, err := n.newPostRequest(body)
+	req, err := requestAddUserRecords(n, body)
 	if err != nil {
 		return nil, err
 	}
 	return n.rt.NewRequest(ctx, req, opts...)
 }
 
-// newPostRequest describes the request of Post.
-func (n V3DiscountCardCardsOutCardCodeAddUserRecords) newPostRequest(body *AddUserRecordsRequest) (*apiv3.Request, error) {
+// requestAddUserRecords describes the request of Post of n.
+func requestAddUserRecords(n V3DiscountCardCardsOutCardCodeAddUserRecords, body *AddUserRecordsRequest) (*apiv3.Request, error) {
 	path, err := pathAddUserRecords(n.outCardCode)
 	if err != nil {
 		return nil, err
@@ -428,7 +428,7 @@ type V3DiscountCardOrdersOutOrderNo struct {
 //
 // Deprecated: the spec marks this operation deprecated.
 func (n V3DiscountCardOrdersOutOrderNo) Get(ctx context.Context, opts ...apiv3.CallOption) (*Order, *apiv3.Response, error) {
-	req, err := n.newGetRequest()
+	req, err := requestGetOrder(n)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -442,15 +442,15 @@ func (n V3DiscountCardOrdersOutOrderNo) Get(ctx context.Context, opts ...apiv3.C
 
 // NewGetRequest builds the signed *http.Request of Get without sending it.
 func (n V3DiscountCardOrdersOutOrderNo) NewGetRequest(ctx context.Context, opts ...apiv3.CallOption) (*http.Request, error) {
-	req, err := n.newGetRequest()
+	req, err := requestGetOrder(n)
 	if err != nil {
 		return nil, err
 	}
 	return n.rt.NewRequest(ctx, req, opts...)
 }
 
-// newGetRequest describes the request of Get.
-func (n V3DiscountCardOrdersOutOrderNo) newGetRequest() (*apiv3.Request, error) {
+// requestGetOrder describes the request of Get of n.
+func requestGetOrder(n V3DiscountCardOrdersOutOrderNo) (*apiv3.Request, error) {
 	path, err := pathGetOrder(n.outOrderNo)
 	if err != nil {
 		return nil, err
@@ -472,7 +472,7 @@ func (n V3DiscountCardOrdersOutOrderNo) newGetRequest() (*apiv3.Request, error) 
 //
 // Deprecated: the spec marks this operation deprecated.
 func (n V3DiscountCardOrdersOutOrderNo) Patch(ctx context.Context, body *UpdateOrderRequest, opts ...apiv3.CallOption) (*UpdateOrderResponse, *apiv3.Response, error) {
-	req, err := n.newPatchRequest(body)
+	req, err := requestUpdateOrder(n, body)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -486,15 +486,15 @@ func (n V3DiscountCardOrdersOutOrderNo) Patch(ctx context.Context, body *UpdateO
 
 // NewPatchRequest builds the signed *http.Request of Patch without sending it.
 func (n V3DiscountCardOrdersOutOrderNo) NewPatchRequest(ctx context.Context, body *UpdateOrderRequest, opts ...apiv3.CallOption) (*http.Request, error) {
-	req, err := n.newPatchRequest(body)
+	req, err := requestUpdateOrder(n, body)
 	if err != nil {
 		return nil, err
 	}
 	return n.rt.NewRequest(ctx, req, opts...)
 }
 
-// newPatchRequest describes the request of Patch.
-func (n V3DiscountCardOrdersOutOrderNo) newPatchRequest(body *UpdateOrderRequest) (*apiv3.Request, error) {
+// requestUpdateOrder describes the request of Patch of n.
+func requestUpdateOrder(n V3DiscountCardOrdersOutOrderNo, body *UpdateOrderRequest) (*apiv3.Request, error) {
 	path, err := pathUpdateOrder(n.outOrderNo)
 	if err != nil {
 		return nil, err
@@ -540,7 +540,7 @@ type V3DiscountCardOrdersOutTradeNoOutTradeNo struct {
 //
 // Deprecated: the spec marks this operation deprecated; it has been offline since 2020-03-26.
 func (n V3DiscountCardOrdersOutTradeNoOutTradeNo) Get(ctx context.Context, opts ...apiv3.CallOption) (*Order, *apiv3.Response, error) {
-	req, err := n.newGetRequest()
+	req, err := requestGetOrderByOutTradeNo(n)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -554,15 +554,15 @@ func (n V3DiscountCardOrdersOutTradeNoOutTradeNo) Get(ctx context.Context, opts 
 
 // NewGetRequest builds the signed *http.Request of Get without sending it.
 func (n V3DiscountCardOrdersOutTradeNoOutTradeNo) NewGetRequest(ctx context.Context, opts ...apiv3.CallOption) (*http.Request, error) {
-	req, err := n.newGetRequest()
+	req, err := requestGetOrderByOutTradeNo(n)
 	if err != nil {
 		return nil, err
 	}
 	return n.rt.NewRequest(ctx, req, opts...)
 }
 
-// newGetRequest describes the request of Get.
-func (n V3DiscountCardOrdersOutTradeNoOutTradeNo) newGetRequest() (*apiv3.Request, error) {
+// requestGetOrderByOutTradeNo describes the request of Get of n.
+func requestGetOrderByOutTradeNo(n V3DiscountCardOrdersOutTradeNoOutTradeNo) (*apiv3.Request, error) {
 	path, err := pathGetOrderByOutTradeNo(n.outTradeNo)
 	if err != nil {
 		return nil, err
@@ -604,7 +604,7 @@ type V3MerchantMediaUpload struct {
 //
 // The body is sent as multipart/form-data; the signature covers only the JSON of its "meta" part.
 func (n V3MerchantMediaUpload) Post(ctx context.Context, body *UploadImageRequest, opts ...apiv3.CallOption) (*UploadImageResponse, *apiv3.Response, error) {
-	req, err := n.newPostRequest(body)
+	req, err := requestUploadImage(n, body)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -618,15 +618,15 @@ func (n V3MerchantMediaUpload) Post(ctx context.Context, body *UploadImageReques
 
 // NewPostRequest builds the signed *http.Request of Post without sending it.
 func (n V3MerchantMediaUpload) NewPostRequest(ctx context.Context, body *UploadImageRequest, opts ...apiv3.CallOption) (*http.Request, error) {
-	req, err := n.newPostRequest(body)
+	req, err := requestUploadImage(n, body)
 	if err != nil {
 		return nil, err
 	}
 	return n.rt.NewRequest(ctx, req, opts...)
 }
 
-// newPostRequest describes the request of Post.
-func (n V3MerchantMediaUpload) newPostRequest(body *UploadImageRequest) (*apiv3.Request, error) {
+// requestUploadImage describes the request of Post of n.
+func requestUploadImage(n V3MerchantMediaUpload, body *UploadImageRequest) (*apiv3.Request, error) {
 	path := PathUploadImage
 	if body == nil {
 		v := apiv3.Validator{In: "body"}
@@ -699,7 +699,7 @@ type V3PayTransactionsApp struct {
 // (GET /v3/pay/transactions/out-trade-no/{out_trade_no}), to learn whether it took
 // effect before repeating it.
 func (n V3PayTransactionsApp) Post(ctx context.Context, body *AppPrepayRequest, opts ...apiv3.CallOption) (*PrepayResponse, *apiv3.Response, error) {
-	req, err := n.newPostRequest(body)
+	req, err := requestAppPrepay(n, body)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -713,15 +713,15 @@ func (n V3PayTransactionsApp) Post(ctx context.Context, body *AppPrepayRequest, 
 
 // NewPostRequest builds the signed *http.Request of Post without sending it.
 func (n V3PayTransactionsApp) NewPostRequest(ctx context.Context, body *AppPrepayRequest, opts ...apiv3.CallOption) (*http.Request, error) {
-	req, err := n.newPostRequest(body)
+	req, err := requestAppPrepay(n, body)
 	if err != nil {
 		return nil, err
 	}
 	return n.rt.NewRequest(ctx, req, opts...)
 }
 
-// newPostRequest describes the request of Post.
-func (n V3PayTransactionsApp) newPostRequest(body *AppPrepayRequest) (*apiv3.Request, error) {
+// requestAppPrepay describes the request of Post of n.
+func requestAppPrepay(n V3PayTransactionsApp, body *AppPrepayRequest) (*apiv3.Request, error) {
 	path := PathAppPrepay
 	if body == nil {
 		v := apiv3.Validator{In: "body"}
@@ -760,7 +760,7 @@ type V3PayTransactionsH5 struct {
 // (GET /v3/pay/transactions/out-trade-no/{out_trade_no}), to learn whether it took
 // effect before repeating it.
 func (n V3PayTransactionsH5) Post(ctx context.Context, body *H5PrepayRequest, opts ...apiv3.CallOption) (*H5PrepayResponse, *apiv3.Response, error) {
-	req, err := n.newPostRequest(body)
+	req, err := requestH5Prepay(n, body)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -774,15 +774,15 @@ func (n V3PayTransactionsH5) Post(ctx context.Context, body *H5PrepayRequest, op
 
 // NewPostRequest builds the signed *http.Request of Post without sending it.
 func (n V3PayTransactionsH5) NewPostRequest(ctx context.Context, body *H5PrepayRequest, opts ...apiv3.CallOption) (*http.Request, error) {
-	req, err := n.newPostRequest(body)
+	req, err := requestH5Prepay(n, body)
 	if err != nil {
 		return nil, err
 	}
 	return n.rt.NewRequest(ctx, req, opts...)
 }
 
-// newPostRequest describes the request of Post.
-func (n V3PayTransactionsH5) newPostRequest(body *H5PrepayRequest) (*apiv3.Request, error) {
+// requestH5Prepay describes the request of Post of n.
+func requestH5Prepay(n V3PayTransactionsH5, body *H5PrepayRequest) (*apiv3.Request, error) {
 	path := PathH5Prepay
 	if body == nil {
 		v := apiv3.Validator{In: "body"}
@@ -827,7 +827,7 @@ type V3PayTransactionsIDTransactionID struct {
 // `INVALID_REQUEST` / `MCH_NOT_EXISTS`, 401 `SIGN_ERROR`, 429 `FREQUENCY_LIMITED`, 500
 // `SYSTEM_ERROR` (retry with the same parameters).
 func (n V3PayTransactionsIDTransactionID) Get(ctx context.Context, params *V3PayTransactionsIDTransactionIDGetParams, opts ...apiv3.CallOption) (*Transaction, *apiv3.Response, error) {
-	req, err := n.newGetRequest(params)
+	req, err := requestQueryOrderByTransactionID(n, params)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -841,15 +841,15 @@ func (n V3PayTransactionsIDTransactionID) Get(ctx context.Context, params *V3Pay
 
 // NewGetRequest builds the signed *http.Request of Get without sending it.
 func (n V3PayTransactionsIDTransactionID) NewGetRequest(ctx context.Context, params *V3PayTransactionsIDTransactionIDGetParams, opts ...apiv3.CallOption) (*http.Request, error) {
-	req, err := n.newGetRequest(params)
+	req, err := requestQueryOrderByTransactionID(n, params)
 	if err != nil {
 		return nil, err
 	}
 	return n.rt.NewRequest(ctx, req, opts...)
 }
 
-// newGetRequest describes the request of Get.
-func (n V3PayTransactionsIDTransactionID) newGetRequest(params *V3PayTransactionsIDTransactionIDGetParams) (*apiv3.Request, error) {
+// requestQueryOrderByTransactionID describes the request of Get of n.
+func requestQueryOrderByTransactionID(n V3PayTransactionsIDTransactionID, params *V3PayTransactionsIDTransactionIDGetParams) (*apiv3.Request, error) {
 	path, err := pathQueryOrderByTransactionID(n.transactionID)
 	if err != nil {
 		return nil, err
@@ -899,7 +899,7 @@ type V3PayTransactionsJsapi struct {
 // (GET /v3/pay/transactions/out-trade-no/{out_trade_no}), to learn whether it took
 // effect before repeating it.
 func (n V3PayTransactionsJsapi) Post(ctx context.Context, body *JsapiPrepayRequest, opts ...apiv3.CallOption) (*PrepayResponse, *apiv3.Response, error) {
-	req, err := n.newPostRequest(body)
+	req, err := requestJsapiPrepay(n, body)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -913,15 +913,15 @@ func (n V3PayTransactionsJsapi) Post(ctx context.Context, body *JsapiPrepayReque
 
 // NewPostRequest builds the signed *http.Request of Post without sending it.
 func (n V3PayTransactionsJsapi) NewPostRequest(ctx context.Context, body *JsapiPrepayRequest, opts ...apiv3.CallOption) (*http.Request, error) {
-	req, err := n.newPostRequest(body)
+	req, err := requestJsapiPrepay(n, body)
 	if err != nil {
 		return nil, err
 	}
 	return n.rt.NewRequest(ctx, req, opts...)
 }
 
-// newPostRequest describes the request of Post.
-func (n V3PayTransactionsJsapi) newPostRequest(body *JsapiPrepayRequest) (*apiv3.Request, error) {
+// requestJsapiPrepay describes the request of Post of n.
+func requestJsapiPrepay(n V3PayTransactionsJsapi, body *JsapiPrepayRequest) (*apiv3.Request, error) {
 	path := PathJsapiPrepay
 	if body == nil {
 		v := apiv3.Validator{In: "body"}
@@ -959,7 +959,7 @@ type V3PayTransactionsNative struct {
 // (GET /v3/pay/transactions/out-trade-no/{out_trade_no}), to learn whether it took
 // effect before repeating it.
 func (n V3PayTransactionsNative) Post(ctx context.Context, body *NativePrepayRequest, opts ...apiv3.CallOption) (*NativePrepayResponse, *apiv3.Response, error) {
-	req, err := n.newPostRequest(body)
+	req, err := requestNativePrepay(n, body)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -973,15 +973,15 @@ func (n V3PayTransactionsNative) Post(ctx context.Context, body *NativePrepayReq
 
 // NewPostRequest builds the signed *http.Request of Post without sending it.
 func (n V3PayTransactionsNative) NewPostRequest(ctx context.Context, body *NativePrepayRequest, opts ...apiv3.CallOption) (*http.Request, error) {
-	req, err := n.newPostRequest(body)
+	req, err := requestNativePrepay(n, body)
 	if err != nil {
 		return nil, err
 	}
 	return n.rt.NewRequest(ctx, req, opts...)
 }
 
-// newPostRequest describes the request of Post.
-func (n V3PayTransactionsNative) newPostRequest(body *NativePrepayRequest) (*apiv3.Request, error) {
+// requestNativePrepay describes the request of Post of n.
+func requestNativePrepay(n V3PayTransactionsNative, body *NativePrepayRequest) (*apiv3.Request, error) {
 	path := PathNativePrepay
 	if body == nil {
 		v := apiv3.Validator{In: "body"}
@@ -1031,7 +1031,7 @@ type V3PayTransactionsOutTradeNoOutTradeNo struct {
 // `PARAM_ERROR` / `INVALID_REQUEST` / `MCH_NOT_EXISTS`, 401 `SIGN_ERROR`, 403 `RULE_LIMIT` /
 // `TRADE_ERROR`, 429 `FREQUENCY_LIMITED`, 500 `SYSTEM_ERROR` (retry with the same parameters).
 func (n V3PayTransactionsOutTradeNoOutTradeNo) Get(ctx context.Context, params *V3PayTransactionsOutTradeNoOutTradeNoGetParams, opts ...apiv3.CallOption) (*Transaction, *apiv3.Response, error) {
-	req, err := n.newGetRequest(params)
+	req, err := requestQueryOrderByOutTradeNo(n, params)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -1045,15 +1045,15 @@ func (n V3PayTransactionsOutTradeNoOutTradeNo) Get(ctx context.Context, params *
 
 // NewGetRequest builds the signed *http.Request of Get without sending it.
 func (n V3PayTransactionsOutTradeNoOutTradeNo) NewGetRequest(ctx context.Context, params *V3PayTransactionsOutTradeNoOutTradeNoGetParams, opts ...apiv3.CallOption) (*http.Request, error) {
-	req, err := n.newGetRequest(params)
+	req, err := requestQueryOrderByOutTradeNo(n, params)
 	if err != nil {
 		return nil, err
 	}
 	return n.rt.NewRequest(ctx, req, opts...)
 }
 
-// newGetRequest describes the request of Get.
-func (n V3PayTransactionsOutTradeNoOutTradeNo) newGetRequest(params *V3PayTransactionsOutTradeNoOutTradeNoGetParams) (*apiv3.Request, error) {
+// requestQueryOrderByOutTradeNo describes the request of Get of n.
+func requestQueryOrderByOutTradeNo(n V3PayTransactionsOutTradeNoOutTradeNo, params *V3PayTransactionsOutTradeNoOutTradeNoGetParams) (*apiv3.Request, error) {
 	path, err := pathQueryOrderByOutTradeNo(n.outTradeNo)
 	if err != nil {
 		return nil, err
@@ -1093,7 +1093,7 @@ type V3PayTransactionsOutTradeNoOutTradeNoClose struct {
 // `ORDER_NOT_EXIST`, 429 `FREQUENCY_LIMITED`, 500 `SYSTEM_ERROR` (retry with the same
 // parameters).
 func (n V3PayTransactionsOutTradeNoOutTradeNoClose) Post(ctx context.Context, body *CloseOrderRequest, opts ...apiv3.CallOption) (*apiv3.Response, error) {
-	req, err := n.newPostRequest(body)
+	req, err := requestCloseOrder(n, body)
 	if err != nil {
 		return nil, err
 	}
@@ -1102,15 +1102,15 @@ func (n V3PayTransactionsOutTradeNoOutTradeNoClose) Post(ctx context.Context, bo
 
 // NewPostRequest builds the signed *http.Request of Post without sending it.
 func (n V3PayTransactionsOutTradeNoOutTradeNoClose) NewPostRequest(ctx context.Context, body *CloseOrderRequest, opts ...apiv3.CallOption) (*http.Request, error) {
-	req, err := n.newPostRequest(body)
+	req, err := requestCloseOrder(n, body)
 	if err != nil {
 		return nil, err
 	}
 	return n.rt.NewRequest(ctx, req, opts...)
 }
 
-// newPostRequest describes the request of Post.
-func (n V3PayTransactionsOutTradeNoOutTradeNoClose) newPostRequest(body *CloseOrderRequest) (*apiv3.Request, error) {
+// requestCloseOrder describes the request of Post of n.
+func requestCloseOrder(n V3PayTransactionsOutTradeNoOutTradeNoClose, body *CloseOrderRequest) (*apiv3.Request, error) {
 	path, err := pathCloseOrder(n.outTradeNo)
 	if err != nil {
 		return nil, err
@@ -1175,7 +1175,7 @@ func (n V3RefundDomesticRefunds) OutRefundNo(outRefundNo string) V3RefundDomesti
 // (GET /v3/refund/domestic/refunds/{out_refund_no}), to learn whether it took
 // effect before repeating it.
 func (n V3RefundDomesticRefunds) Post(ctx context.Context, body *CreateRefundRequest, opts ...apiv3.CallOption) (*Refund, *apiv3.Response, error) {
-	req, err := n.newPostRequest(body)
+	req, err := requestCreateRefund(n, body)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -1189,15 +1189,15 @@ func (n V3RefundDomesticRefunds) Post(ctx context.Context, body *CreateRefundReq
 
 // NewPostRequest builds the signed *http.Request of Post without sending it.
 func (n V3RefundDomesticRefunds) NewPostRequest(ctx context.Context, body *CreateRefundRequest, opts ...apiv3.CallOption) (*http.Request, error) {
-	req, err := n.newPostRequest(body)
+	req, err := requestCreateRefund(n, body)
 	if err != nil {
 		return nil, err
 	}
 	return n.rt.NewRequest(ctx, req, opts...)
 }
 
-// newPostRequest describes the request of Post.
-func (n V3RefundDomesticRefunds) newPostRequest(body *CreateRefundRequest) (*apiv3.Request, error) {
+// requestCreateRefund describes the request of Post of n.
+func requestCreateRefund(n V3RefundDomesticRefunds, body *CreateRefundRequest) (*apiv3.Request, error) {
 	path := PathCreateRefund
 	if body == nil {
 		v := apiv3.Validator{In: "body"}
@@ -1230,7 +1230,7 @@ type V3RefundDomesticRefundsOutRefundNo struct {
 // check it was created), 400 `PARAM_ERROR` / `INVALID_REQUEST`, 401 `SIGN_ERROR`, 429
 // `FREQUENCY_LIMITED`, 500 `SYSTEM_ERROR` (retry later).
 func (n V3RefundDomesticRefundsOutRefundNo) Get(ctx context.Context, opts ...apiv3.CallOption) (*Refund, *apiv3.Response, error) {
-	req, err := n.newGetRequest()
+	req, err := requestQueryRefundByOutRefundNo(n)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -1244,15 +1244,15 @@ func (n V3RefundDomesticRefundsOutRefundNo) Get(ctx context.Context, opts ...api
 
 // NewGetRequest builds the signed *http.Request of Get without sending it.
 func (n V3RefundDomesticRefundsOutRefundNo) NewGetRequest(ctx context.Context, opts ...apiv3.CallOption) (*http.Request, error) {
-	req, err := n.newGetRequest()
+	req, err := requestQueryRefundByOutRefundNo(n)
 	if err != nil {
 		return nil, err
 	}
 	return n.rt.NewRequest(ctx, req, opts...)
 }
 
-// newGetRequest describes the request of Get.
-func (n V3RefundDomesticRefundsOutRefundNo) newGetRequest() (*apiv3.Request, error) {
+// requestQueryRefundByOutRefundNo describes the request of Get of n.
+func requestQueryRefundByOutRefundNo(n V3RefundDomesticRefundsOutRefundNo) (*apiv3.Request, error) {
 	path, err := pathQueryRefundByOutRefundNo(n.outRefundNo)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,8 @@
 
 package wechatpay
 
+import "github.com/wxpaygen/wxpaygen/apiv3"
+
 // BillType 账单类型 (bill type). The direct-merchant page lists the first three.
 //
 //   - `ALL`: 当日所有订单(不含充值退款) (all orders of the day, recharge refunds excluded).
@@ -32,18 +34,17 @@ const (
 	BillTypeRefSpecial BillType = "REF_SPECIAL"
 )
 
+// valuesBillType lists the values of BillType, in the spec's order.
+var valuesBillType = []BillType{BillTypeAll, BillTypeSuccess, BillTypeRefund, BillTypeRechargeRefund, BillTypeAllSpecial, BillTypeSucSpecial, BillTypeRefSpecial}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x BillType) Valid() bool {
-	switch x {
-	case BillTypeAll, BillTypeSuccess, BillTypeRefund, BillTypeRechargeRefund, BillTypeAllSpecial, BillTypeSucSpecial, BillTypeRefSpecial:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesBillType)
 }
 
 // Values returns the values the spec lists, in its order.
 func (BillType) Values() []BillType {
-	return []BillType{BillTypeAll, BillTypeSuccess, BillTypeRefund, BillTypeRechargeRefund, BillTypeAllSpecial, BillTypeSucSpecial, BillTypeRefSpecial}
+	return apiv3.CloneValues(valuesBillType)
 }
 
 // CardState 守约状态 (keep-agreement state of the card).
@@ -66,18 +67,17 @@ const (
 	CardStateUnfinished CardState = "UNFINISHED"
 )
 
+// valuesCardState lists the values of CardState, in the spec's order.
+var valuesCardState = []CardState{CardStateOngoing, CardStateSettling, CardStateFinished, CardStateUnfinished}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x CardState) Valid() bool {
-	switch x {
-	case CardStateOngoing, CardStateSettling, CardStateFinished, CardStateUnfinished:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesCardState)
 }
 
 // Values returns the values the spec lists, in its order.
 func (CardState) Values() []CardState {
-	return []CardState{CardStateOngoing, CardStateSettling, CardStateFinished, CardStateUnfinished}
+	return apiv3.CloneValues(valuesCardState)
 }
 
 // CompletionType 目标完成类型 (objective completion type).
@@ -94,18 +94,17 @@ const (
 	CompletionTypeDecrease CompletionType = "DECREASE"
 )
 
+// valuesCompletionType lists the values of CompletionType, in the spec's order.
+var valuesCompletionType = []CompletionType{CompletionTypeIncrease, CompletionTypeDecrease}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x CompletionType) Valid() bool {
-	switch x {
-	case CompletionTypeIncrease, CompletionTypeDecrease:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesCompletionType)
 }
 
 // Values returns the values the spec lists, in its order.
 func (CompletionType) Values() []CompletionType {
-	return []CompletionType{CompletionTypeIncrease, CompletionTypeDecrease}
+	return apiv3.CloneValues(valuesCompletionType)
 }
 
 // CreateRefundRequestFundsAccount 退款资金来源 (refund funds source); omit for the default (unsettled funds, old fund-flow merchants only).
@@ -119,18 +118,17 @@ const (
 	CreateRefundRequestFundsAccountAvailable CreateRefundRequestFundsAccount = "AVAILABLE"
 )
 
+// valuesCreateRefundRequestFundsAccount lists the values of CreateRefundRequestFundsAccount, in the spec's order.
+var valuesCreateRefundRequestFundsAccount = []CreateRefundRequestFundsAccount{CreateRefundRequestFundsAccountAvailable}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x CreateRefundRequestFundsAccount) Valid() bool {
-	switch x {
-	case CreateRefundRequestFundsAccountAvailable:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesCreateRefundRequestFundsAccount)
 }
 
 // Values returns the values the spec lists, in its order.
 func (CreateRefundRequestFundsAccount) Values() []CreateRefundRequestFundsAccount {
-	return []CreateRefundRequestFundsAccount{CreateRefundRequestFundsAccountAvailable}
+	return apiv3.CloneValues(valuesCreateRefundRequestFundsAccount)
 }
 
 // H5InfoType 场景类型 (where the user is).
@@ -150,18 +148,17 @@ const (
 	H5InfoTypeWap H5InfoType = "Wap"
 )
 
+// valuesH5InfoType lists the values of H5InfoType, in the spec's order.
+var valuesH5InfoType = []H5InfoType{H5InfoTypeIOs, H5InfoTypeAndroid, H5InfoTypeWap}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x H5InfoType) Valid() bool {
-	switch x {
-	case H5InfoTypeIOs, H5InfoTypeAndroid, H5InfoTypeWap:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesH5InfoType)
 }
 
 // Values returns the values the spec lists, in its order.
 func (H5InfoType) Values() []H5InfoType {
-	return []H5InfoType{H5InfoTypeIOs, H5InfoTypeAndroid, H5InfoTypeWap}
+	return apiv3.CloneValues(valuesH5InfoType)
 }
 
 // LimitPay 指定支付方式 (a restriction on how the user may pay).
@@ -184,18 +181,17 @@ const (
 	LimitPayBalanceOnly LimitPay = "balance_only"
 )
 
+// valuesLimitPay lists the values of LimitPay, in the spec's order.
+var valuesLimitPay = []LimitPay{LimitPayNoBalance, LimitPayNoCredit, LimitPayNoDebit, LimitPayBalanceOnly}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x LimitPay) Valid() bool {
-	switch x {
-	case LimitPayNoBalance, LimitPayNoCredit, LimitPayNoDebit, LimitPayBalanceOnly:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesLimitPay)
 }
 
 // Values returns the values the spec lists, in its order.
 func (LimitPay) Values() []LimitPay {
-	return []LimitPay{LimitPayNoBalance, LimitPayNoCredit, LimitPayNoDebit, LimitPayBalanceOnly}
+	return apiv3.CloneValues(valuesLimitPay)
 }
 
 // OrderState 订单状态 (order state).
@@ -224,18 +220,17 @@ const (
 	OrderStateRevoked OrderState = "REVOKED"
 )
 
+// valuesOrderState lists the values of OrderState, in the spec's order.
+var valuesOrderState = []OrderState{OrderStateCreated, OrderStateSettling, OrderStateCharging, OrderStateCharged, OrderStateNoCharge, OrderStateRevoked}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x OrderState) Valid() bool {
-	switch x {
-	case OrderStateCreated, OrderStateSettling, OrderStateCharging, OrderStateCharged, OrderStateNoCharge, OrderStateRevoked:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesOrderState)
 }
 
 // Values returns the values the spec lists, in its order.
 func (OrderState) Values() []OrderState {
-	return []OrderState{OrderStateCreated, OrderStateSettling, OrderStateCharging, OrderStateCharged, OrderStateNoCharge, OrderStateRevoked}
+	return apiv3.CloneValues(valuesOrderState)
 }
 
 // PayInformationPayState 付款状态 (pay-back state).
@@ -252,18 +247,17 @@ const (
 	PayInformationPayStatePaid PayInformationPayState = "PAID"
 )
 
+// valuesPayInformationPayState lists the values of PayInformationPayState, in the spec's order.
+var valuesPayInformationPayState = []PayInformationPayState{PayInformationPayStatePaying, PayInformationPayStatePaid}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x PayInformationPayState) Valid() bool {
-	switch x {
-	case PayInformationPayStatePaying, PayInformationPayStatePaid:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesPayInformationPayState)
 }
 
 // Values returns the values the spec lists, in its order.
 func (PayInformationPayState) Values() []PayInformationPayState {
-	return []PayInformationPayState{PayInformationPayStatePaying, PayInformationPayStatePaid}
+	return apiv3.CloneValues(valuesPayInformationPayState)
 }
 
 // PerformanceType 履约类型 (legacy objective performance type).
@@ -280,18 +274,17 @@ const (
 	PerformanceTypeDecrease PerformanceType = "DECREASE"
 )
 
+// valuesPerformanceType lists the values of PerformanceType, in the spec's order.
+var valuesPerformanceType = []PerformanceType{PerformanceTypeIncrease, PerformanceTypeDecrease}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x PerformanceType) Valid() bool {
-	switch x {
-	case PerformanceTypeIncrease, PerformanceTypeDecrease:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesPerformanceType)
 }
 
 // Values returns the values the spec lists, in its order.
 func (PerformanceType) Values() []PerformanceType {
-	return []PerformanceType{PerformanceTypeIncrease, PerformanceTypeDecrease}
+	return apiv3.CloneValues(valuesPerformanceType)
 }
 
 // RefundChannel 退款渠道 (refund channel).
@@ -314,18 +307,17 @@ const (
 	RefundChannelOtherBankcard RefundChannel = "OTHER_BANKCARD"
 )
 
+// valuesRefundChannel lists the values of RefundChannel, in the spec's order.
+var valuesRefundChannel = []RefundChannel{RefundChannelOriginal, RefundChannelBalance, RefundChannelOtherBalance, RefundChannelOtherBankcard}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x RefundChannel) Valid() bool {
-	switch x {
-	case RefundChannelOriginal, RefundChannelBalance, RefundChannelOtherBalance, RefundChannelOtherBankcard:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesRefundChannel)
 }
 
 // Values returns the values the spec lists, in its order.
 func (RefundChannel) Values() []RefundChannel {
-	return []RefundChannel{RefundChannelOriginal, RefundChannelBalance, RefundChannelOtherBalance, RefundChannelOtherBankcard}
+	return apiv3.CloneValues(valuesRefundChannel)
 }
 
 // RefundFromAccount 出资账户类型 (account type).
@@ -342,18 +334,17 @@ const (
 	RefundFromAccountUnavailable RefundFromAccount = "UNAVAILABLE"
 )
 
+// valuesRefundFromAccount lists the values of RefundFromAccount, in the spec's order.
+var valuesRefundFromAccount = []RefundFromAccount{RefundFromAccountAvailable, RefundFromAccountUnavailable}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x RefundFromAccount) Valid() bool {
-	switch x {
-	case RefundFromAccountAvailable, RefundFromAccountUnavailable:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesRefundFromAccount)
 }
 
 // Values returns the values the spec lists, in its order.
 func (RefundFromAccount) Values() []RefundFromAccount {
-	return []RefundFromAccount{RefundFromAccountAvailable, RefundFromAccountUnavailable}
+	return apiv3.CloneValues(valuesRefundFromAccount)
 }
 
 // RefundFundsAccount 资金账户 (funds account the refund came from).
@@ -382,18 +373,17 @@ const (
 	RefundFundsAccountEcnyBasic RefundFundsAccount = "ECNY_BASIC"
 )
 
+// valuesRefundFundsAccount lists the values of RefundFundsAccount, in the spec's order.
+var valuesRefundFundsAccount = []RefundFundsAccount{RefundFundsAccountUnsettled, RefundFundsAccountAvailable, RefundFundsAccountUnavailable, RefundFundsAccountOperation, RefundFundsAccountBasic, RefundFundsAccountEcnyBasic}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x RefundFundsAccount) Valid() bool {
-	switch x {
-	case RefundFundsAccountUnsettled, RefundFundsAccountAvailable, RefundFundsAccountUnavailable, RefundFundsAccountOperation, RefundFundsAccountBasic, RefundFundsAccountEcnyBasic:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesRefundFundsAccount)
 }
 
 // Values returns the values the spec lists, in its order.
 func (RefundFundsAccount) Values() []RefundFundsAccount {
-	return []RefundFundsAccount{RefundFundsAccountUnsettled, RefundFundsAccountAvailable, RefundFundsAccountUnavailable, RefundFundsAccountOperation, RefundFundsAccountBasic, RefundFundsAccountEcnyBasic}
+	return apiv3.CloneValues(valuesRefundFundsAccount)
 }
 
 // RefundPromotionDetailScope 优惠范围 (promotion scope).
@@ -410,18 +400,17 @@ const (
 	RefundPromotionDetailScopeSingle RefundPromotionDetailScope = "SINGLE"
 )
 
+// valuesRefundPromotionDetailScope lists the values of RefundPromotionDetailScope, in the spec's order.
+var valuesRefundPromotionDetailScope = []RefundPromotionDetailScope{RefundPromotionDetailScopeGlobal, RefundPromotionDetailScopeSingle}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x RefundPromotionDetailScope) Valid() bool {
-	switch x {
-	case RefundPromotionDetailScopeGlobal, RefundPromotionDetailScopeSingle:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesRefundPromotionDetailScope)
 }
 
 // Values returns the values the spec lists, in its order.
 func (RefundPromotionDetailScope) Values() []RefundPromotionDetailScope {
-	return []RefundPromotionDetailScope{RefundPromotionDetailScopeGlobal, RefundPromotionDetailScopeSingle}
+	return apiv3.CloneValues(valuesRefundPromotionDetailScope)
 }
 
 // RefundPromotionDetailType 优惠类型 (promotion type).
@@ -438,18 +427,17 @@ const (
 	RefundPromotionDetailTypeDiscount RefundPromotionDetailType = "DISCOUNT"
 )
 
+// valuesRefundPromotionDetailType lists the values of RefundPromotionDetailType, in the spec's order.
+var valuesRefundPromotionDetailType = []RefundPromotionDetailType{RefundPromotionDetailTypeCoupon, RefundPromotionDetailTypeDiscount}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x RefundPromotionDetailType) Valid() bool {
-	switch x {
-	case RefundPromotionDetailTypeCoupon, RefundPromotionDetailTypeDiscount:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesRefundPromotionDetailType)
 }
 
 // Values returns the values the spec lists, in its order.
 func (RefundPromotionDetailType) Values() []RefundPromotionDetailType {
-	return []RefundPromotionDetailType{RefundPromotionDetailTypeCoupon, RefundPromotionDetailTypeDiscount}
+	return apiv3.CloneValues(valuesRefundPromotionDetailType)
 }
 
 // RefundResourceRefundStatus 退款状态 (refund status); the event type says the same.
@@ -469,18 +457,17 @@ const (
 	RefundResourceRefundStatusAbnormal RefundResourceRefundStatus = "ABNORMAL"
 )
 
+// valuesRefundResourceRefundStatus lists the values of RefundResourceRefundStatus, in the spec's order.
+var valuesRefundResourceRefundStatus = []RefundResourceRefundStatus{RefundResourceRefundStatusSuccess, RefundResourceRefundStatusClosed, RefundResourceRefundStatusAbnormal}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x RefundResourceRefundStatus) Valid() bool {
-	switch x {
-	case RefundResourceRefundStatusSuccess, RefundResourceRefundStatusClosed, RefundResourceRefundStatusAbnormal:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesRefundResourceRefundStatus)
 }
 
 // Values returns the values the spec lists, in its order.
 func (RefundResourceRefundStatus) Values() []RefundResourceRefundStatus {
-	return []RefundResourceRefundStatus{RefundResourceRefundStatusSuccess, RefundResourceRefundStatusClosed, RefundResourceRefundStatusAbnormal}
+	return apiv3.CloneValues(valuesRefundResourceRefundStatus)
 }
 
 // RefundStatus 退款状态 (refund status); usually `PROCESSING` right after the call.
@@ -503,18 +490,17 @@ const (
 	RefundStatusAbnormal RefundStatus = "ABNORMAL"
 )
 
+// valuesRefundStatus lists the values of RefundStatus, in the spec's order.
+var valuesRefundStatus = []RefundStatus{RefundStatusSuccess, RefundStatusClosed, RefundStatusProcessing, RefundStatusAbnormal}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x RefundStatus) Valid() bool {
-	switch x {
-	case RefundStatusSuccess, RefundStatusClosed, RefundStatusProcessing, RefundStatusAbnormal:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesRefundStatus)
 }
 
 // Values returns the values the spec lists, in its order.
 func (RefundStatus) Values() []RefundStatus {
-	return []RefundStatus{RefundStatusSuccess, RefundStatusClosed, RefundStatusProcessing, RefundStatusAbnormal}
+	return apiv3.CloneValues(valuesRefundStatus)
 }
 
 // RewardCountType 优惠数量类型 (reward quantity type).
@@ -531,18 +517,17 @@ const (
 	RewardCountTypeCountLimit RewardCountType = "COUNT_LIMIT"
 )
 
+// valuesRewardCountType lists the values of RewardCountType, in the spec's order.
+var valuesRewardCountType = []RewardCountType{RewardCountTypeCountUnlimited, RewardCountTypeCountLimit}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x RewardCountType) Valid() bool {
-	switch x {
-	case RewardCountTypeCountUnlimited, RewardCountTypeCountLimit:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesRewardCountType)
 }
 
 // Values returns the values the spec lists, in its order.
 func (RewardCountType) Values() []RewardCountType {
-	return []RewardCountType{RewardCountTypeCountUnlimited, RewardCountTypeCountLimit}
+	return apiv3.CloneValues(valuesRewardCountType)
 }
 
 // RewardType 奖励类型 (legacy reward record type).
@@ -559,18 +544,17 @@ const (
 	RewardTypeDecrease RewardType = "DECREASE"
 )
 
+// valuesRewardType lists the values of RewardType, in the spec's order.
+var valuesRewardType = []RewardType{RewardTypeIncrease, RewardTypeDecrease}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x RewardType) Valid() bool {
-	switch x {
-	case RewardTypeIncrease, RewardTypeDecrease:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesRewardType)
 }
 
 // Values returns the values the spec lists, in its order.
 func (RewardType) Values() []RewardType {
-	return []RewardType{RewardTypeIncrease, RewardTypeDecrease}
+	return apiv3.CloneValues(valuesRewardType)
 }
 
 // TarType 压缩类型 (compression type).
@@ -584,18 +568,17 @@ const (
 	TarTypeGzip TarType = "GZIP"
 )
 
+// valuesTarType lists the values of TarType, in the spec's order.
+var valuesTarType = []TarType{TarTypeGzip}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x TarType) Valid() bool {
-	switch x {
-	case TarTypeGzip:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesTarType)
 }
 
 // Values returns the values the spec lists, in its order.
 func (TarType) Values() []TarType {
-	return []TarType{TarTypeGzip}
+	return apiv3.CloneValues(valuesTarType)
 }
 
 // TradeBillHashType 哈希类型 (hash algorithm).
@@ -609,18 +592,17 @@ const (
 	TradeBillHashTypeSha1 TradeBillHashType = "SHA1"
 )
 
+// valuesTradeBillHashType lists the values of TradeBillHashType, in the spec's order.
+var valuesTradeBillHashType = []TradeBillHashType{TradeBillHashTypeSha1}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x TradeBillHashType) Valid() bool {
-	switch x {
-	case TradeBillHashTypeSha1:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesTradeBillHashType)
 }
 
 // Values returns the values the spec lists, in its order.
 func (TradeBillHashType) Values() []TradeBillHashType {
-	return []TradeBillHashType{TradeBillHashTypeSha1}
+	return apiv3.CloneValues(valuesTradeBillHashType)
 }
 
 // TransactionPromotionScope 优惠范围 (promotion scope).
@@ -637,18 +619,17 @@ const (
 	TransactionPromotionScopeSingle TransactionPromotionScope = "SINGLE"
 )
 
+// valuesTransactionPromotionScope lists the values of TransactionPromotionScope, in the spec's order.
+var valuesTransactionPromotionScope = []TransactionPromotionScope{TransactionPromotionScopeGlobal, TransactionPromotionScopeSingle}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x TransactionPromotionScope) Valid() bool {
-	switch x {
-	case TransactionPromotionScopeGlobal, TransactionPromotionScopeSingle:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesTransactionPromotionScope)
 }
 
 // Values returns the values the spec lists, in its order.
 func (TransactionPromotionScope) Values() []TransactionPromotionScope {
-	return []TransactionPromotionScope{TransactionPromotionScopeGlobal, TransactionPromotionScopeSingle}
+	return apiv3.CloneValues(valuesTransactionPromotionScope)
 }
 
 // TransactionPromotionType 优惠类型 (promotion type).
@@ -665,18 +646,17 @@ const (
 	TransactionPromotionTypeNocash TransactionPromotionType = "NOCASH"
 )
 
+// valuesTransactionPromotionType lists the values of TransactionPromotionType, in the spec's order.
+var valuesTransactionPromotionType = []TransactionPromotionType{TransactionPromotionTypeCash, TransactionPromotionTypeNocash}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x TransactionPromotionType) Valid() bool {
-	switch x {
-	case TransactionPromotionTypeCash, TransactionPromotionTypeNocash:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesTransactionPromotionType)
 }
 
 // Values returns the values the spec lists, in its order.
 func (TransactionPromotionType) Values() []TransactionPromotionType {
-	return []TransactionPromotionType{TransactionPromotionTypeCash, TransactionPromotionTypeNocash}
+	return apiv3.CloneValues(valuesTransactionPromotionType)
 }
 
 // TransactionTradeState 交易状态 (trade state).
@@ -711,18 +691,17 @@ const (
 	TransactionTradeStateAccept TransactionTradeState = "ACCEPT"
 )
 
+// valuesTransactionTradeState lists the values of TransactionTradeState, in the spec's order.
+var valuesTransactionTradeState = []TransactionTradeState{TransactionTradeStateSuccess, TransactionTradeStateRefund, TransactionTradeStateNotpay, TransactionTradeStateClosed, TransactionTradeStateRevoked, TransactionTradeStateUserpaying, TransactionTradeStatePayerror, TransactionTradeStateAccept}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x TransactionTradeState) Valid() bool {
-	switch x {
-	case TransactionTradeStateSuccess, TransactionTradeStateRefund, TransactionTradeStateNotpay, TransactionTradeStateClosed, TransactionTradeStateRevoked, TransactionTradeStateUserpaying, TransactionTradeStatePayerror, TransactionTradeStateAccept:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesTransactionTradeState)
 }
 
 // Values returns the values the spec lists, in its order.
 func (TransactionTradeState) Values() []TransactionTradeState {
-	return []TransactionTradeState{TransactionTradeStateSuccess, TransactionTradeStateRefund, TransactionTradeStateNotpay, TransactionTradeStateClosed, TransactionTradeStateRevoked, TransactionTradeStateUserpaying, TransactionTradeStatePayerror, TransactionTradeStateAccept}
+	return apiv3.CloneValues(valuesTransactionTradeState)
 }
 
 // TransactionTradeType 交易类型 (trade type).
@@ -751,18 +730,17 @@ const (
 	TransactionTradeTypeFacepay TransactionTradeType = "FACEPAY"
 )
 
+// valuesTransactionTradeType lists the values of TransactionTradeType, in the spec's order.
+var valuesTransactionTradeType = []TransactionTradeType{TransactionTradeTypeJsapi, TransactionTradeTypeNative, TransactionTradeTypeApp, TransactionTradeTypeMicropay, TransactionTradeTypeMweb, TransactionTradeTypeFacepay}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x TransactionTradeType) Valid() bool {
-	switch x {
-	case TransactionTradeTypeJsapi, TransactionTradeTypeNative, TransactionTradeTypeApp, TransactionTradeTypeMicropay, TransactionTradeTypeMweb, TransactionTradeTypeFacepay:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesTransactionTradeType)
 }
 
 // Values returns the values the spec lists, in its order.
 func (TransactionTradeType) Values() []TransactionTradeType {
-	return []TransactionTradeType{TransactionTradeTypeJsapi, TransactionTradeTypeNative, TransactionTradeTypeApp, TransactionTradeTypeMicropay, TransactionTradeTypeMweb, TransactionTradeTypeFacepay}
+	return apiv3.CloneValues(valuesTransactionTradeType)
 }
 
 // UnfinishedReason 未完成约定原因 (why the agreement was not kept); only when `state` is `UNFINISHED`.
@@ -779,18 +757,17 @@ const (
 	UnfinishedReasonEarlyQuit UnfinishedReason = "EARLY_QUIT"
 )
 
+// valuesUnfinishedReason lists the values of UnfinishedReason, in the spec's order.
+var valuesUnfinishedReason = []UnfinishedReason{UnfinishedReasonDueToQuit, UnfinishedReasonEarlyQuit}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x UnfinishedReason) Valid() bool {
-	switch x {
-	case UnfinishedReasonDueToQuit, UnfinishedReasonEarlyQuit:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesUnfinishedReason)
 }
 
 // Values returns the values the spec lists, in its order.
 func (UnfinishedReason) Values() []UnfinishedReason {
-	return []UnfinishedReason{UnfinishedReasonDueToQuit, UnfinishedReasonEarlyQuit}
+	return apiv3.CloneValues(valuesUnfinishedReason)
 }
 
 // UsageType 优惠使用类型 (reward usage type).
@@ -807,16 +784,15 @@ const (
 	UsageTypeDecrease UsageType = "DECREASE"
 )
 
+// valuesUsageType lists the values of UsageType, in the spec's order.
+var valuesUsageType = []UsageType{UsageTypeIncrease, UsageTypeDecrease}
+
 // Valid reports whether x is one of the values the spec lists.
 func (x UsageType) Valid() bool {
-	switch x {
-	case UsageTypeIncrease, UsageTypeDecrease:
-		return true
-	}
-	return false
+	return apiv3.OneOf(x, valuesUsageType)
 }
 
 // Values returns the values the spec lists, in its order.
 func (UsageType) Values() []UsageType {
-	return []UsageType{UsageTypeIncrease, UsageTypeDecrease}
+	return apiv3.CloneValues(valuesUsageType)
 }

@@ -34,7 +34,7 @@ type V3BillTradebillGetParams struct {
 func (p *V3BillTradebillGetParams) query() (string, error) {
 	v := apiv3.Validator{In: "query"}
 	if p.BillDate == "" {
-		v.Add("bill_date", "required", "is required")
+		v.Required("bill_date")
 	}
 	if n := apiv3.RuneCount(p.BillDate); n < 10 {
 		v.Add("bill_date", "minLength", "must be 10 to 10 characters")
@@ -44,18 +44,14 @@ func (p *V3BillTradebillGetParams) query() (string, error) {
 	if !patternGetTradeBillBillDate.MatchString(p.BillDate) {
 		v.Add("bill_date", "pattern", "must match ^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 	}
-	if apiv3.HasFourByteRune(p.BillDate) {
-		v.Add("bill_date", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-	}
+	v.CheckUTF8MB4("bill_date", p.BillDate)
 	if p.SubMchID != nil {
 		if n := apiv3.RuneCount(*p.SubMchID); n < 8 {
 			v.Add("sub_mchid", "minLength", "must be 8 to 12 characters")
 		} else if n > 12 {
 			v.Add("sub_mchid", "maxLength", "must be 8 to 12 characters")
 		}
-		if apiv3.HasFourByteRune(*p.SubMchID) {
-			v.Add("sub_mchid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("sub_mchid", *p.SubMchID)
 	}
 	if p.BillType != nil {
 		if !p.BillType.Valid() {
@@ -98,16 +94,14 @@ type V3BilldownloadFileGetParams struct {
 func (p *V3BilldownloadFileGetParams) query() (string, error) {
 	v := apiv3.Validator{In: "query"}
 	if p.Token == "" {
-		v.Add("token", "required", "is required")
+		v.Required("token")
 	}
 	if n := apiv3.RuneCount(p.Token); n < 1 {
 		v.Add("token", "minLength", "must be 1 to 2048 characters")
 	} else if n > 2048 {
 		v.Add("token", "maxLength", "must be 1 to 2048 characters")
 	}
-	if apiv3.HasFourByteRune(p.Token) {
-		v.Add("token", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-	}
+	v.CheckUTF8MB4("token", p.Token)
 	if p.Tartype != nil {
 		if !p.Tartype.Valid() {
 			v.Add("tartype", "enum", "must be one of GZIP")
@@ -140,9 +134,7 @@ func (p *V3CertificatesGetParams) query() (string, error) {
 		} else if n > 16 {
 			v.Add("algorithm_type", "maxLength", "must be 1 to 16 characters")
 		}
-		if apiv3.HasFourByteRune(*p.AlgorithmType) {
-			v.Add("algorithm_type", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("algorithm_type", *p.AlgorithmType)
 	}
 	if err := v.Err(); err != nil {
 		return "", err
@@ -170,16 +162,14 @@ func (p *V3PayTransactionsIDTransactionIDGetParams) query(defaultMchID string) (
 	}
 	v := apiv3.Validator{In: "query"}
 	if mchID == "" {
-		v.Add("mchid", "required", "is required")
+		v.Required("mchid")
 	}
 	if n := apiv3.RuneCount(mchID); n < 1 {
 		v.Add("mchid", "minLength", "must be 1 to 32 characters")
 	} else if n > 32 {
 		v.Add("mchid", "maxLength", "must be 1 to 32 characters")
 	}
-	if apiv3.HasFourByteRune(mchID) {
-		v.Add("mchid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-	}
+	v.CheckUTF8MB4("mchid", mchID)
 	if err := v.Err(); err != nil {
 		return "", err
 	}
@@ -204,16 +194,14 @@ func (p *V3PayTransactionsOutTradeNoOutTradeNoGetParams) query(defaultMchID stri
 	}
 	v := apiv3.Validator{In: "query"}
 	if mchID == "" {
-		v.Add("mchid", "required", "is required")
+		v.Required("mchid")
 	}
 	if n := apiv3.RuneCount(mchID); n < 1 {
 		v.Add("mchid", "minLength", "must be 1 to 32 characters")
 	} else if n > 32 {
 		v.Add("mchid", "maxLength", "must be 1 to 32 characters")
 	}
-	if apiv3.HasFourByteRune(mchID) {
-		v.Add("mchid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-	}
+	v.CheckUTF8MB4("mchid", mchID)
 	if err := v.Err(); err != nil {
 		return "", err
 	}

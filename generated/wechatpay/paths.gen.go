@@ -32,9 +32,7 @@ func pathGetCard(outCardCode string) (string, error) {
 	if !patternCardOutCardCode.MatchString(outCardCode) {
 		v.Add("out_card_code", "pattern", "must match ^[0-9A-Za-z_\\-|*]{1,32}$")
 	}
-	if apiv3.HasFourByteRune(outCardCode) {
-		v.Add("out_card_code", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-	}
+	v.CheckUTF8MB4("out_card_code", outCardCode)
 	if err := v.Err(); err != nil {
 		return "", err
 	}
@@ -56,9 +54,7 @@ func pathAddUserRecords(outCardCode string) (string, error) {
 	if !patternCardOutCardCode.MatchString(outCardCode) {
 		v.Add("out_card_code", "pattern", "must match ^[0-9A-Za-z_\\-|*]{1,32}$")
 	}
-	if apiv3.HasFourByteRune(outCardCode) {
-		v.Add("out_card_code", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-	}
+	v.CheckUTF8MB4("out_card_code", outCardCode)
 	if err := v.Err(); err != nil {
 		return "", err
 	}
@@ -80,9 +76,7 @@ func pathGetOrderByOutTradeNo(outTradeNo string) (string, error) {
 	if !patternCardOutCardCode.MatchString(outTradeNo) {
 		v.Add("out_trade_no", "pattern", "must match ^[0-9A-Za-z_\\-|*]{1,32}$")
 	}
-	if apiv3.HasFourByteRune(outTradeNo) {
-		v.Add("out_trade_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-	}
+	v.CheckUTF8MB4("out_trade_no", outTradeNo)
 	if err := v.Err(); err != nil {
 		return "", err
 	}
@@ -101,9 +95,7 @@ func pathGetOrder(outOrderNo string) (string, error) {
 	} else if n > 64 {
 		v.Add("out_order_no", "maxLength", "must be 1 to 64 characters")
 	}
-	if apiv3.HasFourByteRune(outOrderNo) {
-		v.Add("out_order_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-	}
+	v.CheckUTF8MB4("out_order_no", outOrderNo)
 	if err := v.Err(); err != nil {
 		return "", err
 	}
@@ -122,9 +114,7 @@ func pathUpdateOrder(outOrderNo string) (string, error) {
 	} else if n > 64 {
 		v.Add("out_order_no", "maxLength", "must be 1 to 64 characters")
 	}
-	if apiv3.HasFourByteRune(outOrderNo) {
-		v.Add("out_order_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-	}
+	v.CheckUTF8MB4("out_order_no", outOrderNo)
 	if err := v.Err(); err != nil {
 		return "", err
 	}
@@ -152,9 +142,7 @@ func pathQueryOrderByTransactionID(transactionID string) (string, error) {
 	} else if n > 32 {
 		v.Add("transaction_id", "maxLength", "must be 1 to 32 characters")
 	}
-	if apiv3.HasFourByteRune(transactionID) {
-		v.Add("transaction_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-	}
+	v.CheckUTF8MB4("transaction_id", transactionID)
 	if err := v.Err(); err != nil {
 		return "", err
 	}
@@ -182,9 +170,7 @@ func pathQueryOrderByOutTradeNo(outTradeNo string) (string, error) {
 	if !patternAppPrepayRequestOutTradeNo.MatchString(outTradeNo) {
 		v.Add("out_trade_no", "pattern", "must match ^[0-9A-Za-z_\\-*]{1,32}$")
 	}
-	if apiv3.HasFourByteRune(outTradeNo) {
-		v.Add("out_trade_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-	}
+	v.CheckUTF8MB4("out_trade_no", outTradeNo)
 	if err := v.Err(); err != nil {
 		return "", err
 	}
@@ -206,9 +192,7 @@ func pathCloseOrder(outTradeNo string) (string, error) {
 	if !patternAppPrepayRequestOutTradeNo.MatchString(outTradeNo) {
 		v.Add("out_trade_no", "pattern", "must match ^[0-9A-Za-z_\\-*]{1,32}$")
 	}
-	if apiv3.HasFourByteRune(outTradeNo) {
-		v.Add("out_trade_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-	}
+	v.CheckUTF8MB4("out_trade_no", outTradeNo)
 	if err := v.Err(); err != nil {
 		return "", err
 	}
@@ -233,9 +217,7 @@ func pathQueryRefundByOutRefundNo(outRefundNo string) (string, error) {
 	if !patternCreateRefundRequestOutRefundNo.MatchString(outRefundNo) {
 		v.Add("out_refund_no", "pattern", "must match ^[0-9A-Za-z_\\-|*@]{1,64}$")
 	}
-	if apiv3.HasFourByteRune(outRefundNo) {
-		v.Add("out_refund_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-	}
+	v.CheckUTF8MB4("out_refund_no", outRefundNo)
 	if err := v.Err(); err != nil {
 		return "", err
 	}

@@ -31,16 +31,14 @@ func (x *AddUserRecordsRequest) Validate() error {
 // validate adds x's violations to v.
 func (x *AddUserRecordsRequest) validate(v *apiv3.Validator) {
 	if x.CardTemplateID == "" {
-		v.Add("card_template_id", "required", "is required")
+		v.Required("card_template_id")
 	} else {
 		if n := apiv3.RuneCount(x.CardTemplateID); n < 1 {
 			v.Add("card_template_id", "minLength", "must be 1 to 64 characters")
 		} else if n > 64 {
 			v.Add("card_template_id", "maxLength", "must be 1 to 64 characters")
 		}
-		if apiv3.HasFourByteRune(x.CardTemplateID) {
-			v.Add("card_template_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("card_template_id", x.CardTemplateID)
 	}
 	if len(x.ObjectiveCompletionRecords) > 1 {
 		v.Add("objective_completion_records", "maxItems", "must have at most 1 item")
@@ -72,43 +70,37 @@ func (x *AppPrepayRequest) Validate() error {
 // validate adds x's violations to v.
 func (x *AppPrepayRequest) validate(v *apiv3.Validator) {
 	if x.AppID == "" {
-		v.Add("appid", "required", "is required")
+		v.Required("appid")
 	} else {
 		if n := apiv3.RuneCount(x.AppID); n < 1 {
 			v.Add("appid", "minLength", "must be 1 to 32 characters")
 		} else if n > 32 {
 			v.Add("appid", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(x.AppID) {
-			v.Add("appid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("appid", x.AppID)
 	}
 	if x.MchID == "" {
-		v.Add("mchid", "required", "is required")
+		v.Required("mchid")
 	} else {
 		if n := apiv3.RuneCount(x.MchID); n < 1 {
 			v.Add("mchid", "minLength", "must be 1 to 32 characters")
 		} else if n > 32 {
 			v.Add("mchid", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(x.MchID) {
-			v.Add("mchid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("mchid", x.MchID)
 	}
 	if x.Description == "" {
-		v.Add("description", "required", "is required")
+		v.Required("description")
 	} else {
 		if n := apiv3.RuneCount(x.Description); n < 1 {
 			v.Add("description", "minLength", "must be 1 to 127 characters")
 		} else if n > 127 {
 			v.Add("description", "maxLength", "must be 1 to 127 characters")
 		}
-		if apiv3.HasFourByteRune(x.Description) {
-			v.Add("description", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("description", x.Description)
 	}
 	if x.OutTradeNo == "" {
-		v.Add("out_trade_no", "required", "is required")
+		v.Required("out_trade_no")
 	} else {
 		if n := apiv3.RuneCount(x.OutTradeNo); n < 1 {
 			v.Add("out_trade_no", "minLength", "must be 1 to 32 characters")
@@ -118,9 +110,7 @@ func (x *AppPrepayRequest) validate(v *apiv3.Validator) {
 		if !patternAppPrepayRequestOutTradeNo.MatchString(x.OutTradeNo) {
 			v.Add("out_trade_no", "pattern", "must match ^[0-9A-Za-z_\\-*]{1,32}$")
 		}
-		if apiv3.HasFourByteRune(x.OutTradeNo) {
-			v.Add("out_trade_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("out_trade_no", x.OutTradeNo)
 	}
 	if x.Attach != nil {
 		if n := apiv3.RuneCount(*x.Attach); n < 1 {
@@ -128,21 +118,17 @@ func (x *AppPrepayRequest) validate(v *apiv3.Validator) {
 		} else if n > 128 {
 			v.Add("attach", "maxLength", "must be 1 to 128 characters")
 		}
-		if apiv3.HasFourByteRune(*x.Attach) {
-			v.Add("attach", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("attach", *x.Attach)
 	}
 	if x.NotifyURL == "" {
-		v.Add("notify_url", "required", "is required")
+		v.Required("notify_url")
 	} else {
 		if n := apiv3.RuneCount(x.NotifyURL); n < 1 {
 			v.Add("notify_url", "minLength", "must be 1 to 256 characters")
 		} else if n > 256 {
 			v.Add("notify_url", "maxLength", "must be 1 to 256 characters")
 		}
-		if apiv3.HasFourByteRune(x.NotifyURL) {
-			v.Add("notify_url", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("notify_url", x.NotifyURL)
 	}
 	if x.GoodsTag != nil {
 		if n := apiv3.RuneCount(*x.GoodsTag); n < 1 {
@@ -150,9 +136,7 @@ func (x *AppPrepayRequest) validate(v *apiv3.Validator) {
 		} else if n > 32 {
 			v.Add("goods_tag", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(*x.GoodsTag) {
-			v.Add("goods_tag", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("goods_tag", *x.GoodsTag)
 	}
 	v.Enter("limit_pay")
 	for i := range x.LimitPay {
@@ -164,7 +148,7 @@ func (x *AppPrepayRequest) validate(v *apiv3.Validator) {
 	}
 	v.Leave()
 	if x.Amount.isZero() {
-		v.Add("amount", "required", "is required")
+		v.Required("amount")
 	} else {
 		v.Enter("amount")
 		x.Amount.validate(v)
@@ -198,16 +182,14 @@ func (x *CloseOrderRequest) Validate() error {
 // validate adds x's violations to v.
 func (x *CloseOrderRequest) validate(v *apiv3.Validator) {
 	if x.MchID == "" {
-		v.Add("mchid", "required", "is required")
+		v.Required("mchid")
 	} else {
 		if n := apiv3.RuneCount(x.MchID); n < 1 {
 			v.Add("mchid", "minLength", "must be 1 to 32 characters")
 		} else if n > 32 {
 			v.Add("mchid", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(x.MchID) {
-			v.Add("mchid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("mchid", x.MchID)
 	}
 }
 
@@ -227,9 +209,7 @@ func (x *CreateRefundRequest) validate(v *apiv3.Validator) {
 		} else if n > 32 {
 			v.Add("sub_mchid", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(*x.SubMchID) {
-			v.Add("sub_mchid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("sub_mchid", *x.SubMchID)
 	}
 	if x.TransactionID != nil {
 		if n := apiv3.RuneCount(*x.TransactionID); n < 1 {
@@ -237,9 +217,7 @@ func (x *CreateRefundRequest) validate(v *apiv3.Validator) {
 		} else if n > 32 {
 			v.Add("transaction_id", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(*x.TransactionID) {
-			v.Add("transaction_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("transaction_id", *x.TransactionID)
 	}
 	if x.OutTradeNo != nil {
 		if n := apiv3.RuneCount(*x.OutTradeNo); n < 1 {
@@ -247,12 +225,10 @@ func (x *CreateRefundRequest) validate(v *apiv3.Validator) {
 		} else if n > 32 {
 			v.Add("out_trade_no", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(*x.OutTradeNo) {
-			v.Add("out_trade_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("out_trade_no", *x.OutTradeNo)
 	}
 	if x.OutRefundNo == "" {
-		v.Add("out_refund_no", "required", "is required")
+		v.Required("out_refund_no")
 	} else {
 		if n := apiv3.RuneCount(x.OutRefundNo); n < 1 {
 			v.Add("out_refund_no", "minLength", "must be 1 to 64 characters")
@@ -262,9 +238,7 @@ func (x *CreateRefundRequest) validate(v *apiv3.Validator) {
 		if !patternCreateRefundRequestOutRefundNo.MatchString(x.OutRefundNo) {
 			v.Add("out_refund_no", "pattern", "must match ^[0-9A-Za-z_\\-|*@]{1,64}$")
 		}
-		if apiv3.HasFourByteRune(x.OutRefundNo) {
-			v.Add("out_refund_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("out_refund_no", x.OutRefundNo)
 	}
 	if x.Reason != nil {
 		if n := apiv3.RuneCount(*x.Reason); n < 1 {
@@ -272,9 +246,7 @@ func (x *CreateRefundRequest) validate(v *apiv3.Validator) {
 		} else if n > 80 {
 			v.Add("reason", "maxLength", "must be 1 to 80 characters")
 		}
-		if apiv3.HasFourByteRune(*x.Reason) {
-			v.Add("reason", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("reason", *x.Reason)
 	}
 	if x.NotifyURL != nil {
 		if n := apiv3.RuneCount(*x.NotifyURL); n < 1 {
@@ -282,9 +254,7 @@ func (x *CreateRefundRequest) validate(v *apiv3.Validator) {
 		} else if n > 256 {
 			v.Add("notify_url", "maxLength", "must be 1 to 256 characters")
 		}
-		if apiv3.HasFourByteRune(*x.NotifyURL) {
-			v.Add("notify_url", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("notify_url", *x.NotifyURL)
 	}
 	if x.FundsAccount != nil {
 		if !x.FundsAccount.Valid() {
@@ -292,7 +262,7 @@ func (x *CreateRefundRequest) validate(v *apiv3.Validator) {
 		}
 	}
 	if x.Amount.isZero() {
-		v.Add("amount", "required", "is required")
+		v.Required("amount")
 	} else {
 		v.Enter("amount")
 		x.Amount.validate(v)
@@ -334,16 +304,14 @@ func (x *CreateRefundRequestAmount) validate(v *apiv3.Validator) {
 		v.Add("total", "minimum", "must be at least 1")
 	}
 	if x.Currency == "" {
-		v.Add("currency", "required", "is required")
+		v.Required("currency")
 	} else {
 		if n := apiv3.RuneCount(x.Currency); n < 1 {
 			v.Add("currency", "minLength", "must be 1 to 16 characters")
 		} else if n > 16 {
 			v.Add("currency", "maxLength", "must be 1 to 16 characters")
 		}
-		if apiv3.HasFourByteRune(x.Currency) {
-			v.Add("currency", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("currency", x.Currency)
 	}
 }
 
@@ -372,9 +340,7 @@ func (x *H5Info) validate(v *apiv3.Validator) {
 		} else if n > 64 {
 			v.Add("app_name", "maxLength", "must be 1 to 64 characters")
 		}
-		if apiv3.HasFourByteRune(*x.AppName) {
-			v.Add("app_name", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("app_name", *x.AppName)
 	}
 	if x.AppURL != nil {
 		if n := apiv3.RuneCount(*x.AppURL); n < 1 {
@@ -382,9 +348,7 @@ func (x *H5Info) validate(v *apiv3.Validator) {
 		} else if n > 128 {
 			v.Add("app_url", "maxLength", "must be 1 to 128 characters")
 		}
-		if apiv3.HasFourByteRune(*x.AppURL) {
-			v.Add("app_url", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("app_url", *x.AppURL)
 	}
 	if x.BundleID != nil {
 		if n := apiv3.RuneCount(*x.BundleID); n < 1 {
@@ -392,9 +356,7 @@ func (x *H5Info) validate(v *apiv3.Validator) {
 		} else if n > 128 {
 			v.Add("bundle_id", "maxLength", "must be 1 to 128 characters")
 		}
-		if apiv3.HasFourByteRune(*x.BundleID) {
-			v.Add("bundle_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("bundle_id", *x.BundleID)
 	}
 	if x.PackageName != nil {
 		if n := apiv3.RuneCount(*x.PackageName); n < 1 {
@@ -402,9 +364,7 @@ func (x *H5Info) validate(v *apiv3.Validator) {
 		} else if n > 128 {
 			v.Add("package_name", "maxLength", "must be 1 to 128 characters")
 		}
-		if apiv3.HasFourByteRune(*x.PackageName) {
-			v.Add("package_name", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("package_name", *x.PackageName)
 	}
 }
 
@@ -425,43 +385,37 @@ func (x *H5PrepayRequest) Validate() error {
 // validate adds x's violations to v.
 func (x *H5PrepayRequest) validate(v *apiv3.Validator) {
 	if x.AppID == "" {
-		v.Add("appid", "required", "is required")
+		v.Required("appid")
 	} else {
 		if n := apiv3.RuneCount(x.AppID); n < 1 {
 			v.Add("appid", "minLength", "must be 1 to 32 characters")
 		} else if n > 32 {
 			v.Add("appid", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(x.AppID) {
-			v.Add("appid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("appid", x.AppID)
 	}
 	if x.MchID == "" {
-		v.Add("mchid", "required", "is required")
+		v.Required("mchid")
 	} else {
 		if n := apiv3.RuneCount(x.MchID); n < 1 {
 			v.Add("mchid", "minLength", "must be 1 to 32 characters")
 		} else if n > 32 {
 			v.Add("mchid", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(x.MchID) {
-			v.Add("mchid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("mchid", x.MchID)
 	}
 	if x.Description == "" {
-		v.Add("description", "required", "is required")
+		v.Required("description")
 	} else {
 		if n := apiv3.RuneCount(x.Description); n < 1 {
 			v.Add("description", "minLength", "must be 1 to 127 characters")
 		} else if n > 127 {
 			v.Add("description", "maxLength", "must be 1 to 127 characters")
 		}
-		if apiv3.HasFourByteRune(x.Description) {
-			v.Add("description", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("description", x.Description)
 	}
 	if x.OutTradeNo == "" {
-		v.Add("out_trade_no", "required", "is required")
+		v.Required("out_trade_no")
 	} else {
 		if n := apiv3.RuneCount(x.OutTradeNo); n < 1 {
 			v.Add("out_trade_no", "minLength", "must be 1 to 32 characters")
@@ -471,9 +425,7 @@ func (x *H5PrepayRequest) validate(v *apiv3.Validator) {
 		if !patternAppPrepayRequestOutTradeNo.MatchString(x.OutTradeNo) {
 			v.Add("out_trade_no", "pattern", "must match ^[0-9A-Za-z_\\-*]{1,32}$")
 		}
-		if apiv3.HasFourByteRune(x.OutTradeNo) {
-			v.Add("out_trade_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("out_trade_no", x.OutTradeNo)
 	}
 	if x.Attach != nil {
 		if n := apiv3.RuneCount(*x.Attach); n < 1 {
@@ -481,21 +433,17 @@ func (x *H5PrepayRequest) validate(v *apiv3.Validator) {
 		} else if n > 128 {
 			v.Add("attach", "maxLength", "must be 1 to 128 characters")
 		}
-		if apiv3.HasFourByteRune(*x.Attach) {
-			v.Add("attach", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("attach", *x.Attach)
 	}
 	if x.NotifyURL == "" {
-		v.Add("notify_url", "required", "is required")
+		v.Required("notify_url")
 	} else {
 		if n := apiv3.RuneCount(x.NotifyURL); n < 1 {
 			v.Add("notify_url", "minLength", "must be 1 to 256 characters")
 		} else if n > 256 {
 			v.Add("notify_url", "maxLength", "must be 1 to 256 characters")
 		}
-		if apiv3.HasFourByteRune(x.NotifyURL) {
-			v.Add("notify_url", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("notify_url", x.NotifyURL)
 	}
 	if x.GoodsTag != nil {
 		if n := apiv3.RuneCount(*x.GoodsTag); n < 1 {
@@ -503,9 +451,7 @@ func (x *H5PrepayRequest) validate(v *apiv3.Validator) {
 		} else if n > 32 {
 			v.Add("goods_tag", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(*x.GoodsTag) {
-			v.Add("goods_tag", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("goods_tag", *x.GoodsTag)
 	}
 	v.Enter("limit_pay")
 	for i := range x.LimitPay {
@@ -517,7 +463,7 @@ func (x *H5PrepayRequest) validate(v *apiv3.Validator) {
 	}
 	v.Leave()
 	if x.Amount.isZero() {
-		v.Add("amount", "required", "is required")
+		v.Required("amount")
 	} else {
 		v.Enter("amount")
 		x.Amount.validate(v)
@@ -529,7 +475,7 @@ func (x *H5PrepayRequest) validate(v *apiv3.Validator) {
 		v.Leave()
 	}
 	if x.SceneInfo.isZero() {
-		v.Add("scene_info", "required", "is required")
+		v.Required("scene_info")
 	} else {
 		v.Enter("scene_info")
 		x.SceneInfo.validate(v)
@@ -553,16 +499,14 @@ func (x *H5SceneInfo) Validate() error {
 // validate adds x's violations to v.
 func (x *H5SceneInfo) validate(v *apiv3.Validator) {
 	if x.PayerClientIP == "" {
-		v.Add("payer_client_ip", "required", "is required")
+		v.Required("payer_client_ip")
 	} else {
 		if n := apiv3.RuneCount(x.PayerClientIP); n < 1 {
 			v.Add("payer_client_ip", "minLength", "must be 1 to 45 characters")
 		} else if n > 45 {
 			v.Add("payer_client_ip", "maxLength", "must be 1 to 45 characters")
 		}
-		if apiv3.HasFourByteRune(x.PayerClientIP) {
-			v.Add("payer_client_ip", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("payer_client_ip", x.PayerClientIP)
 	}
 	if x.DeviceID != nil {
 		if n := apiv3.RuneCount(*x.DeviceID); n < 1 {
@@ -570,9 +514,7 @@ func (x *H5SceneInfo) validate(v *apiv3.Validator) {
 		} else if n > 32 {
 			v.Add("device_id", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(*x.DeviceID) {
-			v.Add("device_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("device_id", *x.DeviceID)
 	}
 	if x.StoreInfo != nil {
 		v.Enter("store_info")
@@ -580,7 +522,7 @@ func (x *H5SceneInfo) validate(v *apiv3.Validator) {
 		v.Leave()
 	}
 	if x.H5Info.isZero() {
-		v.Add("h5_info", "required", "is required")
+		v.Required("h5_info")
 	} else {
 		v.Enter("h5_info")
 		x.H5Info.validate(v)
@@ -605,43 +547,37 @@ func (x *JsapiPrepayRequest) Validate() error {
 // validate adds x's violations to v.
 func (x *JsapiPrepayRequest) validate(v *apiv3.Validator) {
 	if x.AppID == "" {
-		v.Add("appid", "required", "is required")
+		v.Required("appid")
 	} else {
 		if n := apiv3.RuneCount(x.AppID); n < 1 {
 			v.Add("appid", "minLength", "must be 1 to 32 characters")
 		} else if n > 32 {
 			v.Add("appid", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(x.AppID) {
-			v.Add("appid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("appid", x.AppID)
 	}
 	if x.MchID == "" {
-		v.Add("mchid", "required", "is required")
+		v.Required("mchid")
 	} else {
 		if n := apiv3.RuneCount(x.MchID); n < 1 {
 			v.Add("mchid", "minLength", "must be 1 to 32 characters")
 		} else if n > 32 {
 			v.Add("mchid", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(x.MchID) {
-			v.Add("mchid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("mchid", x.MchID)
 	}
 	if x.Description == "" {
-		v.Add("description", "required", "is required")
+		v.Required("description")
 	} else {
 		if n := apiv3.RuneCount(x.Description); n < 1 {
 			v.Add("description", "minLength", "must be 1 to 127 characters")
 		} else if n > 127 {
 			v.Add("description", "maxLength", "must be 1 to 127 characters")
 		}
-		if apiv3.HasFourByteRune(x.Description) {
-			v.Add("description", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("description", x.Description)
 	}
 	if x.OutTradeNo == "" {
-		v.Add("out_trade_no", "required", "is required")
+		v.Required("out_trade_no")
 	} else {
 		if n := apiv3.RuneCount(x.OutTradeNo); n < 1 {
 			v.Add("out_trade_no", "minLength", "must be 1 to 32 characters")
@@ -651,9 +587,7 @@ func (x *JsapiPrepayRequest) validate(v *apiv3.Validator) {
 		if !patternAppPrepayRequestOutTradeNo.MatchString(x.OutTradeNo) {
 			v.Add("out_trade_no", "pattern", "must match ^[0-9A-Za-z_\\-*]{1,32}$")
 		}
-		if apiv3.HasFourByteRune(x.OutTradeNo) {
-			v.Add("out_trade_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("out_trade_no", x.OutTradeNo)
 	}
 	if x.Attach != nil {
 		if n := apiv3.RuneCount(*x.Attach); n < 1 {
@@ -661,21 +595,17 @@ func (x *JsapiPrepayRequest) validate(v *apiv3.Validator) {
 		} else if n > 128 {
 			v.Add("attach", "maxLength", "must be 1 to 128 characters")
 		}
-		if apiv3.HasFourByteRune(*x.Attach) {
-			v.Add("attach", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("attach", *x.Attach)
 	}
 	if x.NotifyURL == "" {
-		v.Add("notify_url", "required", "is required")
+		v.Required("notify_url")
 	} else {
 		if n := apiv3.RuneCount(x.NotifyURL); n < 1 {
 			v.Add("notify_url", "minLength", "must be 1 to 256 characters")
 		} else if n > 256 {
 			v.Add("notify_url", "maxLength", "must be 1 to 256 characters")
 		}
-		if apiv3.HasFourByteRune(x.NotifyURL) {
-			v.Add("notify_url", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("notify_url", x.NotifyURL)
 	}
 	if x.GoodsTag != nil {
 		if n := apiv3.RuneCount(*x.GoodsTag); n < 1 {
@@ -683,9 +613,7 @@ func (x *JsapiPrepayRequest) validate(v *apiv3.Validator) {
 		} else if n > 32 {
 			v.Add("goods_tag", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(*x.GoodsTag) {
-			v.Add("goods_tag", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("goods_tag", *x.GoodsTag)
 	}
 	v.Enter("limit_pay")
 	for i := range x.LimitPay {
@@ -697,14 +625,14 @@ func (x *JsapiPrepayRequest) validate(v *apiv3.Validator) {
 	}
 	v.Leave()
 	if x.Amount.isZero() {
-		v.Add("amount", "required", "is required")
+		v.Required("amount")
 	} else {
 		v.Enter("amount")
 		x.Amount.validate(v)
 		v.Leave()
 	}
 	if x.Payer.isZero() {
-		v.Add("payer", "required", "is required")
+		v.Required("payer")
 	} else {
 		v.Enter("payer")
 		x.Payer.validate(v)
@@ -738,7 +666,7 @@ func (x *MediaMeta) Validate() error {
 // validate adds x's violations to v.
 func (x *MediaMeta) validate(v *apiv3.Validator) {
 	if x.Filename == "" {
-		v.Add("filename", "required", "is required")
+		v.Required("filename")
 	} else {
 		if n := apiv3.RuneCount(x.Filename); n < 1 {
 			v.Add("filename", "minLength", "must be 1 to 128 characters")
@@ -748,12 +676,10 @@ func (x *MediaMeta) validate(v *apiv3.Validator) {
 		if !patternMediaMetaFilename.MatchString(x.Filename) {
 			v.Add("filename", "pattern", "must match \\.([Jj][Pp][Ee]?[Gg]|[Bb][Mm][Pp]|[Pp][Nn][Gg])$")
 		}
-		if apiv3.HasFourByteRune(x.Filename) {
-			v.Add("filename", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("filename", x.Filename)
 	}
 	if x.SHA256 == "" {
-		v.Add("sha256", "required", "is required")
+		v.Required("sha256")
 	} else {
 		if n := apiv3.RuneCount(x.SHA256); n < 64 {
 			v.Add("sha256", "minLength", "must be 64 to 64 characters")
@@ -763,9 +689,7 @@ func (x *MediaMeta) validate(v *apiv3.Validator) {
 		if !patternMediaMetaSHA256.MatchString(x.SHA256) {
 			v.Add("sha256", "pattern", "must match ^[0-9a-fA-F]{64}$")
 		}
-		if apiv3.HasFourByteRune(x.SHA256) {
-			v.Add("sha256", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("sha256", x.SHA256)
 	}
 }
 
@@ -786,43 +710,37 @@ func (x *NativePrepayRequest) Validate() error {
 // validate adds x's violations to v.
 func (x *NativePrepayRequest) validate(v *apiv3.Validator) {
 	if x.AppID == "" {
-		v.Add("appid", "required", "is required")
+		v.Required("appid")
 	} else {
 		if n := apiv3.RuneCount(x.AppID); n < 1 {
 			v.Add("appid", "minLength", "must be 1 to 32 characters")
 		} else if n > 32 {
 			v.Add("appid", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(x.AppID) {
-			v.Add("appid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("appid", x.AppID)
 	}
 	if x.MchID == "" {
-		v.Add("mchid", "required", "is required")
+		v.Required("mchid")
 	} else {
 		if n := apiv3.RuneCount(x.MchID); n < 1 {
 			v.Add("mchid", "minLength", "must be 1 to 32 characters")
 		} else if n > 32 {
 			v.Add("mchid", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(x.MchID) {
-			v.Add("mchid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("mchid", x.MchID)
 	}
 	if x.Description == "" {
-		v.Add("description", "required", "is required")
+		v.Required("description")
 	} else {
 		if n := apiv3.RuneCount(x.Description); n < 1 {
 			v.Add("description", "minLength", "must be 1 to 127 characters")
 		} else if n > 127 {
 			v.Add("description", "maxLength", "must be 1 to 127 characters")
 		}
-		if apiv3.HasFourByteRune(x.Description) {
-			v.Add("description", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("description", x.Description)
 	}
 	if x.OutTradeNo == "" {
-		v.Add("out_trade_no", "required", "is required")
+		v.Required("out_trade_no")
 	} else {
 		if n := apiv3.RuneCount(x.OutTradeNo); n < 1 {
 			v.Add("out_trade_no", "minLength", "must be 1 to 32 characters")
@@ -832,9 +750,7 @@ func (x *NativePrepayRequest) validate(v *apiv3.Validator) {
 		if !patternAppPrepayRequestOutTradeNo.MatchString(x.OutTradeNo) {
 			v.Add("out_trade_no", "pattern", "must match ^[0-9A-Za-z_\\-*]{1,32}$")
 		}
-		if apiv3.HasFourByteRune(x.OutTradeNo) {
-			v.Add("out_trade_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("out_trade_no", x.OutTradeNo)
 	}
 	if x.Attach != nil {
 		if n := apiv3.RuneCount(*x.Attach); n < 1 {
@@ -842,21 +758,17 @@ func (x *NativePrepayRequest) validate(v *apiv3.Validator) {
 		} else if n > 128 {
 			v.Add("attach", "maxLength", "must be 1 to 128 characters")
 		}
-		if apiv3.HasFourByteRune(*x.Attach) {
-			v.Add("attach", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("attach", *x.Attach)
 	}
 	if x.NotifyURL == "" {
-		v.Add("notify_url", "required", "is required")
+		v.Required("notify_url")
 	} else {
 		if n := apiv3.RuneCount(x.NotifyURL); n < 1 {
 			v.Add("notify_url", "minLength", "must be 1 to 256 characters")
 		} else if n > 256 {
 			v.Add("notify_url", "maxLength", "must be 1 to 256 characters")
 		}
-		if apiv3.HasFourByteRune(x.NotifyURL) {
-			v.Add("notify_url", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("notify_url", x.NotifyURL)
 	}
 	if x.GoodsTag != nil {
 		if n := apiv3.RuneCount(*x.GoodsTag); n < 1 {
@@ -864,9 +776,7 @@ func (x *NativePrepayRequest) validate(v *apiv3.Validator) {
 		} else if n > 32 {
 			v.Add("goods_tag", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(*x.GoodsTag) {
-			v.Add("goods_tag", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("goods_tag", *x.GoodsTag)
 	}
 	v.Enter("limit_pay")
 	for i := range x.LimitPay {
@@ -878,7 +788,7 @@ func (x *NativePrepayRequest) validate(v *apiv3.Validator) {
 	}
 	v.Leave()
 	if x.Amount.isZero() {
-		v.Add("amount", "required", "is required")
+		v.Required("amount")
 	} else {
 		v.Enter("amount")
 		x.Amount.validate(v)
@@ -912,7 +822,7 @@ func (x *ObjectiveCompletionRecord) Validate() error {
 // validate adds x's violations to v.
 func (x *ObjectiveCompletionRecord) validate(v *apiv3.Validator) {
 	if x.ObjectiveCompletionSerialNo == "" {
-		v.Add("objective_completion_serial_no", "required", "is required")
+		v.Required("objective_completion_serial_no")
 	} else {
 		if n := apiv3.RuneCount(x.ObjectiveCompletionSerialNo); n < 1 {
 			v.Add("objective_completion_serial_no", "minLength", "must be 1 to 32 characters")
@@ -922,39 +832,33 @@ func (x *ObjectiveCompletionRecord) validate(v *apiv3.Validator) {
 		if !patternObjectiveCompletionRecordObjectiveCompletionSerialNo.MatchString(x.ObjectiveCompletionSerialNo) {
 			v.Add("objective_completion_serial_no", "pattern", "must match ^[0-9A-Za-z]{1,32}$")
 		}
-		if apiv3.HasFourByteRune(x.ObjectiveCompletionSerialNo) {
-			v.Add("objective_completion_serial_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("objective_completion_serial_no", x.ObjectiveCompletionSerialNo)
 	}
 	if x.ObjectiveID == "" {
-		v.Add("objective_id", "required", "is required")
+		v.Required("objective_id")
 	} else {
 		if n := apiv3.RuneCount(x.ObjectiveID); n < 1 {
 			v.Add("objective_id", "minLength", "must be 1 to 32 characters")
 		} else if n > 32 {
 			v.Add("objective_id", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(x.ObjectiveID) {
-			v.Add("objective_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("objective_id", x.ObjectiveID)
 	}
 	if x.CompletionTime.IsZero() {
-		v.Add("completion_time", "required", "is required")
+		v.Required("completion_time")
 	}
 	if !x.CompletionType.Valid() {
 		v.Add("completion_type", "enum", "must be one of INCREASE, DECREASE")
 	}
 	if x.Description == "" {
-		v.Add("description", "required", "is required")
+		v.Required("description")
 	} else {
 		if n := apiv3.RuneCount(x.Description); n < 1 {
 			v.Add("description", "minLength", "must be 1 to 20 characters")
 		} else if n > 20 {
 			v.Add("description", "maxLength", "must be 1 to 20 characters")
 		}
-		if apiv3.HasFourByteRune(x.Description) {
-			v.Add("description", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("description", x.Description)
 	}
 	if x.CompletionCount < 1 {
 		v.Add("completion_count", "minimum", "must be at least 1")
@@ -965,9 +869,7 @@ func (x *ObjectiveCompletionRecord) validate(v *apiv3.Validator) {
 		} else if n > 50 {
 			v.Add("remark", "maxLength", "must be 1 to 50 characters")
 		}
-		if apiv3.HasFourByteRune(*x.Remark) {
-			v.Add("remark", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("remark", *x.Remark)
 	}
 }
 
@@ -982,7 +884,7 @@ func (x *PrepareCardRequest) Validate() error {
 // validate adds x's violations to v.
 func (x *PrepareCardRequest) validate(v *apiv3.Validator) {
 	if x.OutCardCode == "" {
-		v.Add("out_card_code", "required", "is required")
+		v.Required("out_card_code")
 	} else {
 		if n := apiv3.RuneCount(x.OutCardCode); n < 1 {
 			v.Add("out_card_code", "minLength", "must be 1 to 32 characters")
@@ -992,45 +894,37 @@ func (x *PrepareCardRequest) validate(v *apiv3.Validator) {
 		if !patternCardOutCardCode.MatchString(x.OutCardCode) {
 			v.Add("out_card_code", "pattern", "must match ^[0-9A-Za-z_\\-|*]{1,32}$")
 		}
-		if apiv3.HasFourByteRune(x.OutCardCode) {
-			v.Add("out_card_code", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("out_card_code", x.OutCardCode)
 	}
 	if x.CardTemplateID == "" {
-		v.Add("card_template_id", "required", "is required")
+		v.Required("card_template_id")
 	} else {
 		if n := apiv3.RuneCount(x.CardTemplateID); n < 1 {
 			v.Add("card_template_id", "minLength", "must be 1 to 64 characters")
 		} else if n > 64 {
 			v.Add("card_template_id", "maxLength", "must be 1 to 64 characters")
 		}
-		if apiv3.HasFourByteRune(x.CardTemplateID) {
-			v.Add("card_template_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("card_template_id", x.CardTemplateID)
 	}
 	if x.AppID == "" {
-		v.Add("appid", "required", "is required")
+		v.Required("appid")
 	} else {
 		if n := apiv3.RuneCount(x.AppID); n < 10 {
 			v.Add("appid", "minLength", "must be 10 to 32 characters")
 		} else if n > 32 {
 			v.Add("appid", "maxLength", "must be 10 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(x.AppID) {
-			v.Add("appid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("appid", x.AppID)
 	}
 	if x.NotifyURL == "" {
-		v.Add("notify_url", "required", "is required")
+		v.Required("notify_url")
 	} else {
 		if n := apiv3.RuneCount(x.NotifyURL); n < 1 {
 			v.Add("notify_url", "minLength", "must be 1 to 255 characters")
 		} else if n > 255 {
 			v.Add("notify_url", "maxLength", "must be 1 to 255 characters")
 		}
-		if apiv3.HasFourByteRune(x.NotifyURL) {
-			v.Add("notify_url", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("notify_url", x.NotifyURL)
 	}
 }
 
@@ -1053,9 +947,7 @@ func (x *PrepayAmount) validate(v *apiv3.Validator) {
 		} else if n > 16 {
 			v.Add("currency", "maxLength", "must be 1 to 16 characters")
 		}
-		if apiv3.HasFourByteRune(*x.Currency) {
-			v.Add("currency", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("currency", *x.Currency)
 	}
 }
 
@@ -1086,9 +978,7 @@ func (x *PrepayDetail) validate(v *apiv3.Validator) {
 		} else if n > 32 {
 			v.Add("invoice_id", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(*x.InvoiceID) {
-			v.Add("invoice_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("invoice_id", *x.InvoiceID)
 	}
 	if len(x.GoodsDetail) < 1 {
 		v.Add("goods_detail", "minItems", "must have at least 1 item")
@@ -1113,16 +1003,14 @@ func (x *PrepayGoodsDetail) Validate() error {
 // validate adds x's violations to v.
 func (x *PrepayGoodsDetail) validate(v *apiv3.Validator) {
 	if x.MerchantGoodsID == "" {
-		v.Add("merchant_goods_id", "required", "is required")
+		v.Required("merchant_goods_id")
 	} else {
 		if n := apiv3.RuneCount(x.MerchantGoodsID); n < 1 {
 			v.Add("merchant_goods_id", "minLength", "must be 1 to 32 characters")
 		} else if n > 32 {
 			v.Add("merchant_goods_id", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(x.MerchantGoodsID) {
-			v.Add("merchant_goods_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("merchant_goods_id", x.MerchantGoodsID)
 	}
 	if x.WechatpayGoodsID != nil {
 		if n := apiv3.RuneCount(*x.WechatpayGoodsID); n < 1 {
@@ -1130,9 +1018,7 @@ func (x *PrepayGoodsDetail) validate(v *apiv3.Validator) {
 		} else if n > 32 {
 			v.Add("wechatpay_goods_id", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(*x.WechatpayGoodsID) {
-			v.Add("wechatpay_goods_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("wechatpay_goods_id", *x.WechatpayGoodsID)
 	}
 	if x.GoodsName != nil {
 		if n := apiv3.RuneCount(*x.GoodsName); n < 1 {
@@ -1140,9 +1026,7 @@ func (x *PrepayGoodsDetail) validate(v *apiv3.Validator) {
 		} else if n > 256 {
 			v.Add("goods_name", "maxLength", "must be 1 to 256 characters")
 		}
-		if apiv3.HasFourByteRune(*x.GoodsName) {
-			v.Add("goods_name", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("goods_name", *x.GoodsName)
 	}
 	if x.Quantity < 1 {
 		v.Add("quantity", "minimum", "must be at least 1")
@@ -1163,16 +1047,14 @@ func (x *PrepayPayer) Validate() error {
 // validate adds x's violations to v.
 func (x *PrepayPayer) validate(v *apiv3.Validator) {
 	if x.OpenID == "" {
-		v.Add("openid", "required", "is required")
+		v.Required("openid")
 	} else {
 		if n := apiv3.RuneCount(x.OpenID); n < 1 {
 			v.Add("openid", "minLength", "must be 1 to 128 characters")
 		} else if n > 128 {
 			v.Add("openid", "maxLength", "must be 1 to 128 characters")
 		}
-		if apiv3.HasFourByteRune(x.OpenID) {
-			v.Add("openid", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("openid", x.OpenID)
 	}
 }
 
@@ -1193,16 +1075,14 @@ func (x *PrepaySceneInfo) Validate() error {
 // validate adds x's violations to v.
 func (x *PrepaySceneInfo) validate(v *apiv3.Validator) {
 	if x.PayerClientIP == "" {
-		v.Add("payer_client_ip", "required", "is required")
+		v.Required("payer_client_ip")
 	} else {
 		if n := apiv3.RuneCount(x.PayerClientIP); n < 1 {
 			v.Add("payer_client_ip", "minLength", "must be 1 to 45 characters")
 		} else if n > 45 {
 			v.Add("payer_client_ip", "maxLength", "must be 1 to 45 characters")
 		}
-		if apiv3.HasFourByteRune(x.PayerClientIP) {
-			v.Add("payer_client_ip", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("payer_client_ip", x.PayerClientIP)
 	}
 	if x.DeviceID != nil {
 		if n := apiv3.RuneCount(*x.DeviceID); n < 1 {
@@ -1210,9 +1090,7 @@ func (x *PrepaySceneInfo) validate(v *apiv3.Validator) {
 		} else if n > 32 {
 			v.Add("device_id", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(*x.DeviceID) {
-			v.Add("device_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("device_id", *x.DeviceID)
 	}
 	if x.StoreInfo != nil {
 		v.Enter("store_info")
@@ -1247,16 +1125,14 @@ func (x *RefundGoodsDetail) Validate() error {
 // validate adds x's violations to v.
 func (x *RefundGoodsDetail) validate(v *apiv3.Validator) {
 	if x.MerchantGoodsID == "" {
-		v.Add("merchant_goods_id", "required", "is required")
+		v.Required("merchant_goods_id")
 	} else {
 		if n := apiv3.RuneCount(x.MerchantGoodsID); n < 1 {
 			v.Add("merchant_goods_id", "minLength", "must be 1 to 32 characters")
 		} else if n > 32 {
 			v.Add("merchant_goods_id", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(x.MerchantGoodsID) {
-			v.Add("merchant_goods_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("merchant_goods_id", x.MerchantGoodsID)
 	}
 	if x.WechatpayGoodsID != nil {
 		if n := apiv3.RuneCount(*x.WechatpayGoodsID); n < 1 {
@@ -1264,9 +1140,7 @@ func (x *RefundGoodsDetail) validate(v *apiv3.Validator) {
 		} else if n > 32 {
 			v.Add("wechatpay_goods_id", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(*x.WechatpayGoodsID) {
-			v.Add("wechatpay_goods_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("wechatpay_goods_id", *x.WechatpayGoodsID)
 	}
 	if x.GoodsName != nil {
 		if n := apiv3.RuneCount(*x.GoodsName); n < 1 {
@@ -1274,9 +1148,7 @@ func (x *RefundGoodsDetail) validate(v *apiv3.Validator) {
 		} else if n > 256 {
 			v.Add("goods_name", "maxLength", "must be 1 to 256 characters")
 		}
-		if apiv3.HasFourByteRune(*x.GoodsName) {
-			v.Add("goods_name", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("goods_name", *x.GoodsName)
 	}
 }
 
@@ -1291,46 +1163,40 @@ func (x *RewardUsageRecord) Validate() error {
 // validate adds x's violations to v.
 func (x *RewardUsageRecord) validate(v *apiv3.Validator) {
 	if x.RewardUsageSerialNo == "" {
-		v.Add("reward_usage_serial_no", "required", "is required")
+		v.Required("reward_usage_serial_no")
 	} else {
 		if n := apiv3.RuneCount(x.RewardUsageSerialNo); n < 1 {
 			v.Add("reward_usage_serial_no", "minLength", "must be 1 to 32 characters")
 		} else if n > 32 {
 			v.Add("reward_usage_serial_no", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(x.RewardUsageSerialNo) {
-			v.Add("reward_usage_serial_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("reward_usage_serial_no", x.RewardUsageSerialNo)
 	}
 	if x.RewardID == "" {
-		v.Add("reward_id", "required", "is required")
+		v.Required("reward_id")
 	} else {
 		if n := apiv3.RuneCount(x.RewardID); n < 1 {
 			v.Add("reward_id", "minLength", "must be 1 to 32 characters")
 		} else if n > 32 {
 			v.Add("reward_id", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(x.RewardID) {
-			v.Add("reward_id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("reward_id", x.RewardID)
 	}
 	if x.UsageTime.IsZero() {
-		v.Add("usage_time", "required", "is required")
+		v.Required("usage_time")
 	}
 	if !x.UsageType.Valid() {
 		v.Add("usage_type", "enum", "must be one of INCREASE, DECREASE")
 	}
 	if x.Description == "" {
-		v.Add("description", "required", "is required")
+		v.Required("description")
 	} else {
 		if n := apiv3.RuneCount(x.Description); n < 1 {
 			v.Add("description", "minLength", "must be 1 to 20 characters")
 		} else if n > 20 {
 			v.Add("description", "maxLength", "must be 1 to 20 characters")
 		}
-		if apiv3.HasFourByteRune(x.Description) {
-			v.Add("description", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("description", x.Description)
 	}
 	if x.UsageCount < 1 {
 		v.Add("usage_count", "minimum", "must be at least 1")
@@ -1344,9 +1210,7 @@ func (x *RewardUsageRecord) validate(v *apiv3.Validator) {
 		} else if n > 50 {
 			v.Add("remark", "maxLength", "must be 1 to 50 characters")
 		}
-		if apiv3.HasFourByteRune(*x.Remark) {
-			v.Add("remark", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("remark", *x.Remark)
 	}
 }
 
@@ -1377,9 +1241,7 @@ func (x *StoreInfo) validate(v *apiv3.Validator) {
 		} else if n > 32 {
 			v.Add("id", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(*x.ID) {
-			v.Add("id", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("id", *x.ID)
 	}
 	if x.Name != nil {
 		if n := apiv3.RuneCount(*x.Name); n < 1 {
@@ -1387,9 +1249,7 @@ func (x *StoreInfo) validate(v *apiv3.Validator) {
 		} else if n > 256 {
 			v.Add("name", "maxLength", "must be 1 to 256 characters")
 		}
-		if apiv3.HasFourByteRune(*x.Name) {
-			v.Add("name", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("name", *x.Name)
 	}
 	if x.AreaCode != nil {
 		if n := apiv3.RuneCount(*x.AreaCode); n < 1 {
@@ -1397,9 +1257,7 @@ func (x *StoreInfo) validate(v *apiv3.Validator) {
 		} else if n > 32 {
 			v.Add("area_code", "maxLength", "must be 1 to 32 characters")
 		}
-		if apiv3.HasFourByteRune(*x.AreaCode) {
-			v.Add("area_code", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("area_code", *x.AreaCode)
 	}
 	if x.Address != nil {
 		if n := apiv3.RuneCount(*x.Address); n < 1 {
@@ -1407,9 +1265,7 @@ func (x *StoreInfo) validate(v *apiv3.Validator) {
 		} else if n > 512 {
 			v.Add("address", "maxLength", "must be 1 to 512 characters")
 		}
-		if apiv3.HasFourByteRune(*x.Address) {
-			v.Add("address", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("address", *x.Address)
 	}
 }
 
@@ -1424,29 +1280,23 @@ func (x *UpdateOrderObjective) Validate() error {
 // validate adds x's violations to v.
 func (x *UpdateOrderObjective) validate(v *apiv3.Validator) {
 	if x.ObjectiveSerialNo == "" {
-		v.Add("objective_serial_no", "required", "is required")
+		v.Required("objective_serial_no")
 	} else {
-		if apiv3.HasFourByteRune(x.ObjectiveSerialNo) {
-			v.Add("objective_serial_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("objective_serial_no", x.ObjectiveSerialNo)
 	}
 	if x.PerformanceDescription == "" {
-		v.Add("performance_description", "required", "is required")
+		v.Required("performance_description")
 	} else {
-		if apiv3.HasFourByteRune(x.PerformanceDescription) {
-			v.Add("performance_description", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("performance_description", x.PerformanceDescription)
 	}
 	if !x.PerformanceType.Valid() {
 		v.Add("performance_type", "enum", "must be one of INCREASE, DECREASE")
 	}
 	if x.PerformanceTime.IsZero() {
-		v.Add("performance_time", "required", "is required")
+		v.Required("performance_time")
 	}
 	if x.Remark != nil {
-		if apiv3.HasFourByteRune(*x.Remark) {
-			v.Add("remark", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("remark", *x.Remark)
 	}
 }
 
@@ -1487,29 +1337,23 @@ func (x *UpdateOrderReward) Validate() error {
 // validate adds x's violations to v.
 func (x *UpdateOrderReward) validate(v *apiv3.Validator) {
 	if x.RewardSerialNo == "" {
-		v.Add("reward_serial_no", "required", "is required")
+		v.Required("reward_serial_no")
 	} else {
-		if apiv3.HasFourByteRune(x.RewardSerialNo) {
-			v.Add("reward_serial_no", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("reward_serial_no", x.RewardSerialNo)
 	}
 	if x.Description == "" {
-		v.Add("description", "required", "is required")
+		v.Required("description")
 	} else {
-		if apiv3.HasFourByteRune(x.Description) {
-			v.Add("description", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("description", x.Description)
 	}
 	if !x.RewardType.Valid() {
 		v.Add("reward_type", "enum", "must be one of INCREASE, DECREASE")
 	}
 	if x.RewardTime.IsZero() {
-		v.Add("reward_time", "required", "is required")
+		v.Required("reward_time")
 	}
 	if x.Remark != nil {
-		if apiv3.HasFourByteRune(*x.Remark) {
-			v.Add("remark", "utf8mb4", "must not contain 4-byte UTF-8 characters (such as emoji)")
-		}
+		v.CheckUTF8MB4("remark", *x.Remark)
 	}
 }
 
@@ -1524,13 +1368,13 @@ func (x *UploadImageRequest) Validate() error {
 // validate adds x's violations to v.
 func (x *UploadImageRequest) validate(v *apiv3.Validator) {
 	if x.Meta.isZero() {
-		v.Add("meta", "required", "is required")
+		v.Required("meta")
 	} else {
 		v.Enter("meta")
 		x.Meta.validate(v)
 		v.Leave()
 	}
 	if x.File == nil {
-		v.Add("file", "required", "is required")
+		v.Required("file")
 	}
 }

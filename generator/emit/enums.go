@@ -33,8 +33,20 @@ func genEnum(f *jen.File, t *model.Type) {
 			g.Id(v.GoName).Id(t.Name).Op("=").Add(enumLit(t, v))
 		}
 	})
+	genEnumList(f, t)
 	genEnumValid(f, t)
 	genEnumValues(f, t)
+}
+
+// enumList names the package-level slice of an enum's values, which Valid
+// and Values read through apiv3.OneOf and apiv3.CloneValues: static data and
+// one generic instantiation for all enums, where a switch and a slice
+// literal per enum were code the compiler had to build for each (issue 15).
+func enumList(t *model.Type) string { return "values" + t.Name }
+
+func genEnumList(f *jen.File, t *model.Type) {
+	f.Add(note(enumList(t) + " lists the values of " + t.Name + ", in the spec's order."))
+	f.Var().Id(enumList(t)).Op("=").Index().Id(t.Name).Values(enumIDs(t)...)
 }
 
 // intEnum reports whether t is an enum whose values are integers. Go code
@@ -71,17 +83,14 @@ func valueDoc(v *model.EnumValue) string {
 func genEnumValid(f *jen.File, t *model.Type) {
 	f.Add(note("Valid reports whether x is one of the values the spec lists."))
 	f.Func().Params(jen.Id("x").Id(t.Name)).Id("Valid").Params().Bool().Block(
-		jen.Switch(jen.Id("x")).Block(
-			jen.Case(enumIDs(t)...).Block(jen.Return(jen.True())),
-		),
-		jen.Return(jen.False()),
+		jen.Return(jen.Qual(runtime, "OneOf").Call(jen.Id("x"), jen.Id(enumList(t)))),
 	)
 }
 
 func genEnumValues(f *jen.File, t *model.Type) {
 	f.Add(note("Values returns the values the spec lists, in its order."))
 	f.Func().Params(jen.Id(t.Name)).Id("Values").Params().Index().Id(t.Name).Block(
-		jen.Return(jen.Index().Id(t.Name).Values(enumIDs(t)...)),
+		jen.Return(jen.Qual(runtime, "CloneValues").Call(jen.Id(enumList(t)))),
 	)
 }
 

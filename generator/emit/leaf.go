@@ -92,7 +92,7 @@ func opDeprecation(op *model.Operation) string {
 func genCall(f *jen.File, n *model.Node, op *model.Operation) {
 	f.Add(leafDoc(op))
 	f.Func().Params(receiver(n)).Id(op.Method.GoName()).Params(leafParams(op)...).Add(callResults(op)).BlockFunc(func(g *jen.Group) {
-		g.List(jen.Id("req"), jen.Err()).Op(":=").Id("n").Dot(op.NewFunc).Call(builderArgs(op)...)
+		g.List(jen.Id("req"), jen.Err()).Op(":=").Id(op.NewFunc).Call(append([]jen.Code{jen.Id("n")}, builderArgs(op)...)...)
 		if op.Download != nil {
 			genDownloadCall(g)
 			return
@@ -168,7 +168,7 @@ func genNewRequest(f *jen.File, n *model.Node, op *model.Operation) {
 	name := "New" + op.Method.GoName() + "Request"
 	f.Add(note(name + " builds the signed *http.Request of " + op.Method.GoName() + " without sending it."))
 	f.Func().Params(receiver(n)).Id(name).Params(leafParams(op)...).Params(jen.Op("*").Qual("net/http", "Request"), jen.Error()).Block(
-		jen.List(jen.Id("req"), jen.Err()).Op(":=").Id("n").Dot(op.NewFunc).Call(builderArgs(op)...),
+		jen.List(jen.Id("req"), jen.Err()).Op(":=").Id(op.NewFunc).Call(append([]jen.Code{jen.Id("n")}, builderArgs(op)...)...),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
 		jen.Return(jen.Id("n").Dot("rt").Dot("NewRequest").Call(jen.Id("ctx"), jen.Id("req"), jen.Id("opts").Op("..."))),
 	)

@@ -193,7 +193,7 @@ func genRequiredParam(g *jen.Group, p *model.Param) {
 	default:
 		return
 	}
-	g.If(empty).Block(jen.Id("v").Dot("Add").Call(jen.Lit(p.Name), jen.Lit(model.RuleRequired.String()), jen.Lit("is required")))
+	g.If(empty).Block(required(p.Name))
 }
 
 func genAddQuery(f *jen.File) {

@@ -11,11 +11,12 @@ var httpMethods = map[model.Method]string{
 	model.MethodPatch: "MethodPatch", model.MethodDelete: "MethodDelete",
 }
 
-// genRequestBuilder declares the method describing the request: the path
-// built and validated, a required body present, the parameters encoded.
+// genRequestBuilder declares the function describing the request of the
+// leaf of node n: the path built and validated, a required body present,
+// the parameters encoded.
 func genRequestBuilder(f *jen.File, n *model.Node, op *model.Operation) {
-	f.Add(note(op.NewFunc + " describes the request of " + op.Method.GoName() + "."))
-	f.Func().Params(receiver(n)).Id(op.NewFunc).Params(builderParams(op)...).Params(jen.Op("*").Qual(runtime, "Request"), jen.Error()).BlockFunc(func(g *jen.Group) {
+	f.Add(note(op.NewFunc + " describes the request of " + op.Method.GoName() + " of n."))
+	f.Func().Id(op.NewFunc).Params(append([]jen.Code{receiver(n)}, builderParams(op)...)...).Params(jen.Op("*").Qual(runtime, "Request"), jen.Error()).BlockFunc(func(g *jen.Group) {
 		genPathValue(g, n, op)
 		if op.Body != nil && op.BodyRequired {
 			genBodyRequired(g)

@@ -103,7 +103,7 @@ func orElse(left *jen.Statement, op string, right jen.Code) *jen.Statement {
 // genFieldChecks checks one field: presence, then (when present) its value.
 func genFieldChecks(g *jen.Group, fd *model.Field) {
 	sel := func() *jen.Statement { return jen.Id("x").Dot(fd.GoName) }
-	required := add(fd.JSONName, model.RuleRequired, "is required")
+	required := required(fd.JSONName)
 	switch {
 	case fd.RefuseZero: // a forgotten member, not a short or invalid one
 		zero := isZeroExpr(sel(), fd)
@@ -139,6 +139,12 @@ func presentChecks(g *jen.Group, fd *model.Field, sel func() *jen.Statement) {
 // add reports a violation at the current node.
 func add(name string, rule model.Rule, message string) *jen.Statement {
 	return jen.Id("v").Dot("Add").Call(jen.Lit(name), jen.Lit(rule.String()), jen.Lit(message))
+}
+
+// required reports the field name missing: v.Required(name), which records
+// the rule "required" with apiv3.MessageRequired.
+func required(name string) *jen.Statement {
+	return jen.Id("v").Dot("Required").Call(jen.Lit(name))
 }
 
 // needsChecks reports whether a value of t has anything to check.

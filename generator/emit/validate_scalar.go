@@ -23,8 +23,8 @@ func stringChecks(g *jen.Group, e func() *jen.Statement, checks []model.Check, n
 		switch c.Rule {
 		case model.RulePattern:
 			g.If(jen.Op("!").Id(c.Pattern.GoName).Dot("MatchString").Call(e())).Block(add(name, c.Rule, c.Message))
-		case model.RuleUTF8MB4:
-			g.If(jen.Qual(runtime, "HasFourByteRune").Call(e())).Block(add(name, c.Rule, c.Message))
+		case model.RuleUTF8MB4: // apiv3 records it with model.MessageUTF8MB4
+			g.Id("v").Dot("CheckUTF8MB4").Call(jen.Lit(name), e())
 		}
 	}
 }

@@ -46,7 +46,9 @@ type Operation struct {
 	// PathFunc the unexported function validating and building it.
 	PathConst string
 	PathFunc  string
-	// NewFunc is the unexported method building the *apiv3.Request.
+	// NewFunc is the unexported function building the *apiv3.Request from
+	// the chain node (a function, not a method of the node: the compiler
+	// makes a pointer-receiver wrapper for every method of a value type).
 	NewFunc      string
 	Summary      string
 	Description  string

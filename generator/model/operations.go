@@ -47,7 +47,7 @@ func (b *builder) addOperation(path, method string, item *openapi3.PathItem, o *
 	}
 	defer b.diags.blame(culprit{op: op})()
 	op.GoName = b.goNameOf(o.Extensions, cmp.Or(o.OperationID, strings.ToLower(method)+" "+path), pos)
-	op.PathConst, op.PathFunc, op.NewFunc = "Path"+op.GoName, "path"+op.GoName, "new"+m.GoName()+"Request"
+	op.PathConst, op.PathFunc, op.NewFunc = "Path"+op.GoName, "path"+op.GoName, "request"+op.GoName
 	b.addParams(op, item.Parameters, o.Parameters, ptr)
 	b.setBody(op, o, ptr)
 	b.setResponse(op, o, ptr)

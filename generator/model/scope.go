@@ -53,6 +53,7 @@ func (b *builder) claimNames() {
 		by := culprit{op: op}
 		b.claim(op.PathConst, "the path constant of "+op.describe(), op.Pos, by)
 		b.claim(op.PathFunc, "the path builder of "+op.describe(), op.Pos, by)
+		b.claim(op.NewFunc, "the request builder of "+op.describe(), op.Pos, by)
 		if op.Params != nil {
 			b.claim(op.Params.Name, "the parameters of "+op.describe(), op.Pos, by)
 		}

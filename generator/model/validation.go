@@ -29,6 +29,11 @@ const (
 	RuleOneOf
 )
 
+// MessageUTF8MB4 is the message of a "utf8mb4" violation; the generated
+// code has apiv3's Validator.CheckUTF8MB4 record it (apiv3.MessageUTF8MB4,
+// held equal by a test).
+const MessageUTF8MB4 = "must not contain 4-byte UTF-8 characters (such as emoji)"
+
 var ruleNames = [...]string{"", "required", "minLength", "maxLength", "pattern", "enum", "minimum", "maximum", "minItems", "maxItems", "utf8mb4", "oneOf"}
 
 func (r Rule) String() string { return ruleNames[r] }
@@ -112,7 +117,7 @@ func (b *builder) stringChecks(l Limits, s *openapi3.Schema, u use) []Check {
 			cs = append(cs, Check{Rule: RulePattern, Message: "must match " + expr, Pattern: p})
 		}
 	}
-	return append(cs, Check{Rule: RuleUTF8MB4, Message: "must not contain 4-byte UTF-8 characters (such as emoji)"})
+	return append(cs, Check{Rule: RuleUTF8MB4, Message: MessageUTF8MB4})
 }
 
 // countChecks makes the min/max checks of lengths or item counts, sharing

@@ -173,3 +173,49 @@ func TestGenerates(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 }
+
+func TestShareKeepsEveryNthPathAndWhatItReaches(t *testing.T) {
+	doc := []byte(`openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /a:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/A"}
+  /b:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/B"}
+components:
+  schemas:
+    A:
+      type: object
+      properties:
+        c: {$ref: "#/components/schemas/C"}
+    B: {type: string}
+    C: {type: string}
+`)
+	out, err := synth.Share(doc, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(out)
+	for _, want := range []string{"/a:", "A:", "C:"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("share lost %q:\n%s", want, s)
+		}
+	}
+	for _, gone := range []string{"/b:", "B:"} {
+		if strings.Contains(s, gone) {
+			t.Errorf("share kept %q:\n%s", gone, s)
+		}
+	}
+}
