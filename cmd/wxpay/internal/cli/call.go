@@ -225,19 +225,23 @@ func describeBySpec(ctx context.Context, c *apiv3.Client, specs *specSet, r *api
 			return err
 		}
 	}
-	if !validate {
-		return nil
+	if validate {
+		// The plaintext is checked, as the generated client's Validate checks it
+		// before encrypting: the spec's limits are those of the plaintext.
+		if req, err = c.NewRequest(ctx, r); err != nil { // as sent: with the headers the operation adds
+			return refused(err)
+		}
+		var body []byte
+		if req.GetBody != nil {
+			rc, _ := req.GetBody()
+			body, _ = io.ReadAll(rc)
+		}
+		if e := route.ValidateRequest(ctx, req, body); e != nil {
+			return refused(&specViolation{op: route.OperationID, code: e.Code, message: e.Message, detail: e.Detail})
+		}
 	}
-	if req, err = c.NewRequest(ctx, r); err != nil { // as sent: with the headers the operation adds
-		return refused(err)
-	}
-	var body []byte
-	if req.GetBody != nil {
-		rc, _ := req.GetBody()
-		body, _ = io.ReadAll(rc)
-	}
-	if e := route.ValidateRequest(ctx, req, body); e != nil {
-		return refused(&specViolation{op: route.OperationID, code: e.Code, message: e.Message, detail: e.Detail})
+	if raw, ok := r.Body.(json.RawMessage); ok && op != nil {
+		r.EncryptSensitive = encryptSensitive(op.Body, raw)
 	}
 	return nil
 }
