@@ -70,7 +70,7 @@ const (
 	FaultRateLimited  = gateway.FaultRateLimited  // answer 429 RATELIMIT_EXCEEDED, without processing
 	FaultSystemError  = gateway.FaultSystemError  // answer 500 SYSTEM_ERROR, without processing
 	FaultDrop         = gateway.FaultDrop         // close the connection without an answer, without processing
-	FaultDropAfter    = gateway.FaultDropAfter    // process, then close the connection (a lost answer)
+	FaultDropAfter    = gateway.FaultDropAfter    // process, then close the connection (a lost answer: a prepay's or refund's error wraps apiv3.ErrOutcomeUnknown)
 	FaultBadSignature = gateway.FaultBadSignature // process, then send a signature that does not verify
 	FaultStale        = gateway.FaultStale        // process, then sign with a timestamp 10 minutes old
 )
