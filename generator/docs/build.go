@@ -72,7 +72,7 @@ func (l literals) page(op *model.Operation) (Page, error) {
 		GoCall:       call,
 		Returns:      returns(op, l.pkg),
 	}
-	if q := op.SettledBy; q != nil {
+	if q := op.SettledBy; q != nil && q.Node != nil { // a query in the chain has its page
 		p.Outcome = fmt.Sprintf("It is not safe to repeat: when the request may have reached WeChat Pay but no answer came, "+
 			"the error wraps `apiv3.ErrOutcomeUnknown` and nothing is sent again. Query [`%s %s`](%s) to learn whether it took effect before repeating it.",
 			q.Method, q.Path, fileName(q))
