@@ -17,8 +17,9 @@ import (
 )
 
 // The payment core: when the spec has the operations of the bundled
-// pay-transactions.yaml (a prepay at least) and refund.yaml, the kit plays their state machines with the rules of the sandbox
-// (internal/payments), in memory: a prepay creates an order NOTPAY, the
+// pay-transactions.yaml (a prepay at least) and refund.yaml, the kit plays
+// their state machines with the rules of the sandbox (internal/payments),
+// in memory: a prepay creates an order NOTPAY, the
 // test pays it (Pay) or fails it (PayError), the queries answer its
 // state, a refund stays PROCESSING until FinishRefund (or WithRefundDelay)
 // settles it. A programmed answer (Respond) still comes first.
