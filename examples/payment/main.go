@@ -124,7 +124,7 @@ func run(ctx context.Context, w io.Writer, o options) error {
 
 	// 1. The order, paid by this user inside WeChat.
 	no := "demo" + strconv.FormatInt(time.Now().UnixNano(), 36)
-	prepay, res, err := client.V3.Pay.Transactions.Jsapi.Post(ctx, &wechatpay.JsapiPrepayRequest{
+	req := &wechatpay.JsapiPrepayRequest{
 		AppID:       o.appID,
 		MchID:       cfg.MchID,
 		Description: "Image形象店-深圳腾大-QQ公仔",
@@ -132,7 +132,24 @@ func run(ctx context.Context, w io.Writer, o options) error {
 		NotifyURL:   notifyURL,
 		Amount:      wechatpay.PrepayAmount{Total: o.total},
 		Payer:       wechatpay.PrepayPayer{OpenID: "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"},
-	})
+	}
+	prepay, res, err := client.V3.Pay.Transactions.Jsapi.Post(ctx, req)
+	if oe := (*apiv3.OutcomeUnknownError)(nil); errors.As(err, &oe) {
+		// The answer was lost: the order may exist. The runtime sends a payment
+		// once; this code may send it again because it is the very same request
+		// (same out_trade_no, same body), which WeChat Pay answers with the same
+		// prepay_id instead of a second order, unless the order is already paid
+		// or closed: the query tells.
+		fmt.Fprintf(w, "1. jsapiPrepay       outcome unknown: asking %s\n", oe.SettledBy)
+		state, _, qerr := client.V3.Pay.Transactions.OutTradeNo.OutTradeNo(no).Get(ctx, nil)
+		switch {
+		case qerr == nil && state.TradeState != wechatpay.TransactionTradeStateNotpay:
+			return fmt.Errorf("jsapiPrepay: order %s is already %s", no, state.TradeState)
+		case qerr != nil && !apiv3.IsCode(qerr, "ORDER_NOT_EXIST"):
+			return fmt.Errorf("jsapiPrepay: %w; querying it: %w", err, qerr)
+		}
+		prepay, res, err = client.V3.Pay.Transactions.Jsapi.Post(ctx, req)
+	}
 	if err != nil {
 		return fmt.Errorf("jsapiPrepay: %w", err)
 	}

@@ -59,9 +59,8 @@ func runDemo(t *testing.T, faults string) string {
 
 // TestDemo runs the example in process against the sandbox, as
 // scripts/demo.sh does with the binaries; a query answered 500 is retried.
-// (A dropped prepay or refund answer is an unknown outcome, not retried:
-// wxpaytest's TestDropAfterPrepayAndRefund and the sandbox's
-// TestDropAfterRefund show it.)
+// (A dropped prepay answer is an unknown outcome, not retried by the
+// runtime: TestDemoAfterALostPrepayAnswer.)
 func TestDemo(t *testing.T) {
 	for _, faults := range []string{"", "500,times=1,op=queryOrderByOutTradeNo;latency=5ms,op=jsapiPrepay"} {
 		got := runDemo(t, faults)
@@ -80,6 +79,24 @@ func TestDemo(t *testing.T) {
 			if !strings.Contains(got, want) {
 				t.Errorf("faults %q: output lacks %q:\n%s", faults, want, got)
 			}
+		}
+	}
+}
+
+// TestDemoAfterALostPrepayAnswer: the sandbox creates the order and drops
+// the answer; the client does not resend, the example asks WeChat Pay, finds
+// the order unpaid and sends the very same prepay again, which answers the
+// same order, and the flow goes on.
+func TestDemoAfterALostPrepayAnswer(t *testing.T) {
+	got := runDemo(t, "drop-after,times=1,op=jsapiPrepay")
+	for _, want := range []string{
+		"1. jsapiPrepay       outcome unknown: asking queryOrderByOutTradeNo (GET /v3/pay/transactions/out-trade-no/{out_trade_no})",
+		"1. jsapiPrepay       out_trade_no=demo",
+		"4. TRANSACTION.SUCCESS transaction_id=42",
+		"9. queryOrder        trade_state=REFUND (转入退款)",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("output lacks %q:\n%s", want, got)
 		}
 	}
 }
