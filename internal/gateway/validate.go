@@ -43,6 +43,9 @@ func (rt *Route) ValidateRequest(ctx context.Context, r *http.Request, body []by
 	if err := openapi3filter.ValidateRequest(ctx, in); err != nil {
 		return validationError(err)
 	}
+	if e := checkUploadDigest(r, body, rt); e != nil {
+		return e
+	}
 	if len(body) > 0 && isJSON {
 		if ptr, ok := FourByteString(body); ok {
 			return ParamError(ptr, "body", "string contains a 4-byte UTF-8 character",

@@ -154,6 +154,32 @@ func (c *opCase) fileParts(mt *openapi3.MediaType, body any) {
 			c.fail("file part %s: no content of the types %s", p.Name, enc.ContentType)
 		}
 	}
+	c.describeFile(m)
+}
+
+// describeFile has the signed part describe the one file part as a caller
+// must: WeChat Pay (and the loopback server) refuse a meta.sha256 that is
+// not the file's. The file is base64 in the body struct's JSON.
+func (c *opCase) describeFile(m map[string]any) {
+	meta, ok := m[c.op.Multipart.Sign].(map[string]any)
+	if !ok {
+		return
+	}
+	if _, has := meta["sha256"]; !has {
+		return
+	}
+	var files [][]byte
+	for _, p := range c.op.Multipart.Parts {
+		if s, ok := m[p.Name].(string); ok && p.Kind == model.PartFile {
+			if b, err := base64.StdEncoding.DecodeString(s); err == nil {
+				files = append(files, b)
+			}
+		}
+	}
+	if len(files) == 1 {
+		sum := sha256.Sum256(files[0])
+		meta["sha256"] = hex.EncodeToString(sum[:])
+	}
 }
 
 // fileSignatures are the starts of files http.DetectContentType knows.

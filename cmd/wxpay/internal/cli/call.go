@@ -28,6 +28,8 @@ func cmdCall(ctx context.Context, args []string, env *Env) error {
 	fs.Var(&query, "q", "query parameter `NAME=VALUE`, sent in the order given (repeatable)")
 	fs.Var(&headers, "H", "request header `'NAME: VALUE'` (repeatable)")
 	data := fs.String("d", "", "request body: `JSON`, @FILE or @- (standard input)")
+	var forms multiFlag
+	fs.Var(&forms, "F", "part `NAME=VALUE` or NAME=@FILE of a multipart/form-data operation of the spec, e.g. -F meta=@meta.json -F file=@a.png (repeatable)")
 	digest := fs.String("digest", "", "`TYPE:VALUE` (SHA1:... or SHA256:...) a download must match: what the call announcing it returned")
 	verbose := fs.Bool("v", false, "print every attempt: the request and response as sent (signatures redacted) and the retry decision")
 	noValidate := fs.Bool("no-validate", false, "send a request even when the spec refuses it")
@@ -50,6 +52,13 @@ func cmdCall(ctx context.Context, args []string, env *Env) error {
 	if body != nil {
 		r.Body = body
 	}
+	if len(forms) > 0 && body != nil {
+		return usagef("-d and -F: give the body one way, JSON (-d) or multipart parts (-F)")
+	}
+	parts, err := readForms(forms, env.Stdin)
+	if err != nil {
+		return err
+	}
 	cfg, sources, err := cf.load(fs, env)
 	if err != nil {
 		return err
@@ -69,7 +78,7 @@ func cmdCall(ctx context.Context, args []string, env *Env) error {
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
-	if err := describeBySpec(ctx, client, specs, r, *digest, !*noValidate, env); err != nil {
+	if err := describeBySpec(ctx, client, specs, r, parts, *digest, !*noValidate, env); err != nil {
 		return err
 	}
 	res, err := client.Do(ctx, r, nil)
@@ -202,7 +211,7 @@ func readBody(data string, stdin io.Reader) (json.RawMessage, error) {
 // request exactly as it will be sent (path, query, headers, body) as the
 // sandbox does. A request outside the spec is sent as it is, like
 // Client.Chain sends it.
-func describeBySpec(ctx context.Context, c *apiv3.Client, specs *specSet, r *apiv3.Request, digest string, validate bool, env *Env) error {
+func describeBySpec(ctx context.Context, c *apiv3.Client, specs *specSet, r *apiv3.Request, parts map[string]formValue, digest string, validate bool, env *Env) error {
 	req, err := c.NewRequest(ctx, r)
 	if err != nil {
 		return refused(err)
@@ -210,6 +219,9 @@ func describeBySpec(ctx context.Context, c *apiv3.Client, specs *specSet, r *api
 	route, op, err := specs.find(req)
 	if err != nil {
 		return err
+	}
+	if route == nil && len(parts) > 0 {
+		return usagef("-F: %s %s is not in %s, which must say how its parts are signed", r.Method, r.Template, specs.name)
 	}
 	if route == nil {
 		fmt.Fprintf(env.Stderr, "note: %s %s is not in %s: sent as it is, without validation\n", r.Method, r.Template, specs.name)
@@ -222,6 +234,14 @@ func describeBySpec(ctx context.Context, c *apiv3.Client, specs *specSet, r *api
 			r.SettledBy = op.SettledBy.Label()
 		}
 		if err := setDigest(r, digest, op.UnsignedResponse, true); err != nil {
+			return err
+		}
+	}
+	if len(parts) > 0 {
+		if op == nil || op.Multipart == nil {
+			return usagef("-F: %s %s takes no multipart/form-data body in %s; give a JSON body with -d", r.Method, r.Template, specs.name)
+		}
+		if err := setMultipart(r, op, parts); err != nil {
 			return err
 		}
 	}
