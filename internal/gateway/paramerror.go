@@ -41,6 +41,12 @@ func validationError(err error) *Error {
 		}
 		if reqErr.Reason != "" {
 			detail["issue"] = reqErr.Reason
+			// "failed to decode request body" alone does not say what to fix;
+			// the decoder's cause does (a part of a type the encoding refuses).
+			if reqErr.Err != nil && !hasSchemaErr {
+				cause, _, _ := strings.Cut(reqErr.Err.Error(), "\n")
+				detail["issue"] = reqErr.Reason + ": " + cause
+			}
 		}
 	}
 	if hasSchemaErr {

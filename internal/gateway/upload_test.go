@@ -86,3 +86,47 @@ paths:
 		}
 	}
 }
+
+// TestUndecodableBodySaysWhy: a body the decoder refuses (a meta part sent
+// as text/plain where the encoding says application/json) is refused with
+// the decoder's reason, so that the caller knows what to fix.
+func TestUndecodableBodySaysWhy(t *testing.T) {
+	rt, err := gateway.NewRouter(loadSpec(t, `
+openapi: 3.0.3
+info: {title: upload, version: "1"}
+paths:
+  /v3/upload:
+    post:
+      requestBody:
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              properties:
+                meta: {type: object, properties: {filename: {type: string}}}
+            encoding:
+              meta: {contentType: application/json}
+      responses:
+        '200': {description: ok}
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	mw.WriteField("meta", `{"filename":"a.png"}`) // text/plain
+	mw.Close()
+	r := httptest.NewRequest("POST", "/v3/upload", bytes.NewReader(buf.Bytes()))
+	r.Header.Set("Content-Type", mw.FormDataContentType())
+	route, err := rt.Find(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := route.ValidateRequest(context.Background(), r, buf.Bytes())
+	if e == nil {
+		t.Fatal("a meta part sent as text/plain was accepted")
+	}
+	if issue, _ := e.Detail["issue"].(string); !strings.Contains(issue, "meta") || !strings.Contains(issue, "text/plain") {
+		t.Errorf("got %+v, want the part and its content type named", e)
+	}
+}
